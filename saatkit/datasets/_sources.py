@@ -1,0 +1,306 @@
+"""Where a clip's frames come from: folders of images, video files, arrays, crops.
+
+A source knows how many frames it has, reads any subset of them as uint8, and has a
+stable ``key`` that changes when its content may have changed. Sources hold no frames
+(except the in-memory one), so clips stay cheap to pickle and ship to workers.
+"""
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".pgm", ".ppm")
+
+_NUMBER = re.compile(r"(\d+)(?!.*\d)")
+
+
+def _digest(*parts):
+    h = hashlib.sha1()
+    for part in parts:
+        h.update(repr(part).encode() if not isinstance(part, bytes) else part)
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _to_layout(frame, grey, path):
+    """Bring a decoded OpenCV frame to RGB (H, W, 3) or grey (H, W) uint8."""
+    if frame.dtype != np.uint8:
+        if frame.dtype == np.uint16:
+            frame = (frame >> 8).astype(np.uint8)
+        else:
+            raise ValueError(f"Frame {path} has unsupported pixel type {frame.dtype}.")
+    if frame.ndim == 3 and frame.shape[2] == 4:
+        frame = frame[:, :, :3]
+    if frame.ndim == 3 and frame.shape[2] == 1:
+        frame = frame[:, :, 0]
+    if grey:
+        return frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    if frame.ndim == 2:
+        return cv2.cvtColor(frame, cv2.COLOR_GRAY2RGB)
+    return cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+
+
+def _stack(frames, paths):
+    """Stack frames, naming the first frame whose size differs from the first."""
+    first = frames[0].shape
+    for frame, path in zip(frames, paths):
+        if frame.shape != first:
+            raise ValueError(
+                f"Frame {path} has shape {frame.shape}, but the clip's first frame "
+                f"{paths[0]} has shape {first}: all frames of a clip must have one size."
+            )
+    return np.stack(frames)
+
+
+def _check_indices(indices, n, owner):
+    if indices is None:
+        return np.arange(n)
+    indices = np.asarray(indices)
+    if indices.ndim == 0:
+        indices = indices[None]
+    if indices.ndim != 1 or (indices.size and not np.issubdtype(indices.dtype, np.integer)):
+        raise TypeError(f"Frame indices for {owner} must be a 1-D sequence of integers.")
+    bad = (indices < -n) | (indices >= n)
+    if bad.any():
+        raise IndexError(
+            f"Frame index {int(indices[bad][0])} is out of range for {owner}, "
+            f"which has {n} frames."
+        )
+    return indices % n if n else indices
+
+
+class FrameSource:
+    """Base class of frame sources; subclass it to feed clips from elsewhere.
+
+    A subclass sets ``frame_numbers`` (one int per frame) and implements
+    ``_read(indices)``, which returns uint8 frames for validated, non-negative indices,
+    and ``key``, a hex string that identifies the frames' content.
+    """
+
+    frame_numbers = np.zeros(0, dtype=np.int64)
+
+    def __len__(self):
+        return len(self.frame_numbers)
+
+    def read(self, indices=None):
+        return self._read(_check_indices(indices, len(self), self))
+
+    def _read(self, indices):
+        raise NotImplementedError
+
+    @property
+    def key(self):
+        raise NotImplementedError
+
+
+class FolderSource(FrameSource):
+    """Frames stored as numbered image files in one folder.
+
+    The frame order is the number in each file name (the last run of digits), never the
+    string order: ``img9.jpg`` comes before ``img10.jpg``.
+    """
+
+    def __init__(self, path, color="auto"):
+        path = Path(path)
+        if not path.is_dir():
+            raise FileNotFoundError(f"Clip folder {path} does not exist.")
+        if color not in ("auto", "rgb", "grey"):
+            raise ValueError(f"color must be 'auto', 'rgb' or 'grey', got {color!r}.")
+        numbered = {}
+        for entry in os.scandir(path):
+            if not entry.is_file() or not entry.name.lower().endswith(IMAGE_EXTENSIONS):
+                continue
+            match = _NUMBER.search(Path(entry.name).stem)
+            if match is None:
+                raise ValueError(
+                    f"Image {Path(entry.path)} has no frame number in its name; "
+                    "frame files must be numbered (e.g. img46.jpg)."
+                )
+            number = int(match.group(1))
+            if number in numbered:
+                raise ValueError(
+                    f"Images {numbered[number]} and {Path(entry.path)} share frame number "
+                    f"{number}."
+                )
+            numbered[number] = Path(entry.path)
+        if not numbered:
+            raise ValueError(f"Clip folder {path} holds no image frames {IMAGE_EXTENSIONS}.")
+        order = sorted(numbered)
+        self.path = path
+        self.color = color
+        self.frame_numbers = np.array(order, dtype=np.int64)
+        self.files = [numbered[n].name for n in order]
+        self._grey = None if color == "auto" else color == "grey"
+
+    def _decode(self, name):
+        file = self.path / name
+        frame = cv2.imread(str(file), cv2.IMREAD_UNCHANGED)
+        if frame is None:
+            reason = "is missing" if not file.exists() else "cannot be decoded as an image"
+            raise ValueError(f"Frame {file} {reason}.")
+        return frame, file
+
+    def _read(self, indices):
+        frames, paths = [], []
+        grey = self._grey
+        if grey is None:
+            # The first frame fixes the layout, so any subset reads with the same shape.
+            first, _ = self._decode(self.files[0])
+            grey = first.ndim == 2 or first.shape[2] == 1
+        for i in indices:
+            frame, file = self._decode(self.files[i])
+            frames.append(_to_layout(frame, grey, file))
+            paths.append(file)
+        if not frames:
+            return np.zeros((0, 0, 0), dtype=np.uint8)
+        return _stack(frames, paths)
+
+    @property
+    def key(self):
+        stats = []
+        for name in self.files:
+            try:
+                st = os.stat(self.path / name)
+                stats.append((name, st.st_size, st.st_mtime_ns))
+            except OSError:
+                stats.append((name, None, None))
+        return _digest("folder", str(self.path.resolve()), self.color, stats)
+
+    def __repr__(self):
+        return f"FolderSource({str(self.path)!r})"
+
+
+class VideoSource(FrameSource):
+    """Frames of a video file, decoded with OpenCV on demand."""
+
+    def __init__(self, path, color="auto"):
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"Video file {path} does not exist.")
+        if color not in ("auto", "rgb", "grey"):
+            raise ValueError(f"color must be 'auto', 'rgb' or 'grey', got {color!r}.")
+        capture = cv2.VideoCapture(str(path))
+        try:
+            if not capture.isOpened():
+                raise ValueError(f"Video file {path} cannot be opened by OpenCV.")
+            n = 0
+            while capture.grab():
+                n += 1
+            self.fps = capture.get(cv2.CAP_PROP_FPS) or None
+        finally:
+            capture.release()
+        if n == 0:
+            raise ValueError(f"Video file {path} holds no frames.")
+        self.path = path
+        self.color = color
+        self.frame_numbers = np.arange(n, dtype=np.int64)
+
+    def _read(self, indices):
+        wanted = set(int(i) for i in indices)
+        decoded = {}
+        capture = cv2.VideoCapture(str(self.path))
+        try:
+            for i in range(max(wanted, default=-1) + 1):
+                if i in wanted:
+                    ok, frame = capture.read()
+                    if not ok:
+                        raise ValueError(f"Frame {i} of video {self.path} cannot be decoded.")
+                    decoded[i] = frame
+                elif not capture.grab():
+                    raise ValueError(f"Frame {i} of video {self.path} cannot be decoded.")
+        finally:
+            capture.release()
+        grey = self.color == "grey"
+        frames = [_to_layout(decoded[int(i)], grey, f"{self.path}#{int(i)}") for i in indices]
+        if not frames:
+            return np.zeros((0, 0, 0), dtype=np.uint8)
+        return np.stack(frames)
+
+    @property
+    def key(self):
+        st = os.stat(self.path)
+        return _digest("video", str(self.path.resolve()), self.color, st.st_size, st.st_mtime_ns)
+
+    def __repr__(self):
+        return f"VideoSource({str(self.path)!r})"
+
+
+class ArraySource(FrameSource):
+    """Frames held in memory as a ``(T, H, W[, C])`` uint8 array."""
+
+    def __init__(self, frames):
+        frames = np.asarray(frames)
+        if frames.ndim not in (3, 4) or (frames.ndim == 4 and frames.shape[3] not in (1, 3)):
+            raise ValueError(
+                "frames must have shape (T, H, W) or (T, H, W, C) with C in (1, 3), "
+                f"got {frames.shape}."
+            )
+        if frames.shape[0] == 0:
+            raise ValueError("frames must hold at least one frame.")
+        if frames.dtype != np.uint8:
+            raise TypeError(f"frames must be uint8, got {frames.dtype}.")
+        if frames.ndim == 4 and frames.shape[3] == 1:
+            frames = frames[..., 0]
+        self.frames = np.ascontiguousarray(frames)
+        self.frame_numbers = np.arange(len(frames), dtype=np.int64)
+
+    def _read(self, indices):
+        return self.frames[indices]
+
+    @property
+    def key(self):
+        return _digest("array", self.frames.shape, self.frames.tobytes())
+
+    def __repr__(self):
+        return f"ArraySource(shape={self.frames.shape})"
+
+
+class CropSource(FrameSource):
+    """A fixed box cut from every frame of another source, resized to one size.
+
+    Parts of the box outside the frame repeat the border pixels, so a face near the edge
+    still gives a square crop.
+    """
+
+    def __init__(self, parent, box, output_size):
+        x0, y0, x1, y1 = (int(round(v)) for v in box)
+        if x1 <= x0 or y1 <= y0:
+            raise ValueError(f"Crop box {tuple(box)} is empty: need x0 < x1 and y0 < y1.")
+        if np.isscalar(output_size):
+            output_size = (int(output_size), int(output_size))
+        height, width = (int(v) for v in output_size)
+        if height < 1 or width < 1:
+            raise ValueError(f"output_size must be positive, got {output_size}.")
+        self.parent = parent
+        self.box = (x0, y0, x1, y1)
+        self.output_size = (height, width)
+        self.frame_numbers = parent.frame_numbers
+
+    def _read(self, indices):
+        frames = self.parent.read(indices)
+        x0, y0, x1, y1 = self.box
+        out_h, out_w = self.output_size
+        shrink = (x1 - x0) > out_w or (y1 - y0) > out_h
+        interpolation = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+        cropped = []
+        for frame in frames:
+            h, w = frame.shape[:2]
+            pad = max(0, -x0, -y0, x1 - w, y1 - h)
+            if pad:
+                frame = cv2.copyMakeBorder(frame, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+            patch = frame[y0 + pad : y1 + pad, x0 + pad : x1 + pad]
+            cropped.append(cv2.resize(patch, (out_w, out_h), interpolation=interpolation))
+        if not cropped:
+            return np.zeros((0, out_h, out_w), dtype=np.uint8)
+        return np.stack(cropped)
+
+    @property
+    def key(self):
+        return _digest("crop", self.parent.key, self.box, self.output_size)
+
+    def __repr__(self):
+        return f"CropSource({self.parent!r}, box={self.box}, output_size={self.output_size})"

@@ -1,0 +1,133 @@
+"""UF1, UAR and WAR exactly as the MEGC 2019 guideline defines them."""
+
+import numpy as np
+from sklearn.metrics import make_scorer
+from sklearn.utils.validation import column_or_1d
+
+MEGC_LABELS = (0, 1, 2)
+
+
+def _counts(y_true, y_pred, labels):
+    y_true = column_or_1d(y_true)
+    y_pred = column_or_1d(y_pred)
+    if len(y_true) != len(y_pred):
+        raise ValueError(
+            f"y_true and y_pred have different lengths ({len(y_true)} and {len(y_pred)})."
+        )
+    labels = np.asarray(MEGC_LABELS if labels is None else labels)
+    tp = np.array([np.sum((y_true == c) & (y_pred == c)) for c in labels], dtype=float)
+    fp = np.array([np.sum((y_true != c) & (y_pred == c)) for c in labels], dtype=float)
+    fn = np.array([np.sum((y_true == c) & (y_pred != c)) for c in labels], dtype=float)
+    return tp, fp, fn
+
+
+def _ratio(num, den):
+    # 0/0 counts as 0, as in sklearn's zero_division=0: an absent class scores 0, it
+    # is never dropped from the mean.
+    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+
+
+def f1_per_class(y_true, y_pred, *, labels=None):
+    """Per-class F1 = 2TP / (2TP + FP + FN), in the order of ``labels``."""
+    tp, fp, fn = _counts(y_true, y_pred, labels)
+    return _ratio(2 * tp, 2 * tp + fp + fn)
+
+
+def recall_per_class(y_true, y_pred, *, labels=None):
+    """Per-class recall (the guideline's Acc_c) = TP / n_c, in the order of ``labels``."""
+    tp, _, fn = _counts(y_true, y_pred, labels)
+    return _ratio(tp, tp + fn)
+
+
+def uf1_score(y_true, y_pred, *, labels=None):
+    """Unweighted F1 (macro F1) over a fixed label set.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted classes.
+    labels : array-like, default=None
+        The classes to average over; the three MEGC classes ``(0, 1, 2)`` when None.
+        Every class in ``labels`` counts, also one absent from ``y_true`` and
+        ``y_pred`` (it scores 0), so that scores of subsets stay comparable.
+
+    Returns
+    -------
+    score : float
+
+    Notes
+    -----
+    .. math:: F1_c = \\frac{2 TP_c}{2 TP_c + FP_c + FN_c}, \\qquad
+              UF1 = \\frac{1}{C} \\sum_c F1_c
+
+    With predictions pooled over all LOSO folds, the sums over folds in the MEGC 2019
+    guideline are the counts over the pooled predictions. This equals
+    ``sklearn.metrics.f1_score(y_true, y_pred, average="macro", labels=labels,
+    zero_division=0)``.
+
+    Examples
+    --------
+    >>> from saatkit.metrics import uf1_score
+    >>> round(uf1_score([0, 0, 1, 2], [0, 1, 1, 2]), 4)
+    0.7778
+    """
+    return float(np.mean(f1_per_class(y_true, y_pred, labels=labels)))
+
+
+def uar_score(y_true, y_pred, *, labels=None):
+    """Unweighted average recall (balanced accuracy) over a fixed label set.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted classes.
+    labels : array-like, default=None
+        The classes to average over; ``(0, 1, 2)`` when None. A class with no true
+        sample has recall 0 and still counts.
+
+    Returns
+    -------
+    score : float
+
+    Notes
+    -----
+    .. math:: UAR = \\frac{1}{C} \\sum_c \\frac{TP_c}{n_c}
+
+    Unlike ``sklearn.metrics.balanced_accuracy_score``, which averages only over the
+    classes present in ``y_true``, the label set is fixed.
+
+    Examples
+    --------
+    >>> from saatkit.metrics import uar_score
+    >>> round(uar_score([0, 0, 1, 2], [0, 1, 1, 2]), 4)
+    0.8333
+    """
+    return float(np.mean(recall_per_class(y_true, y_pred, labels=labels)))
+
+
+def war_score(y_true, y_pred):
+    """Weighted average recall: the plain accuracy, as in the paper's Table 2.
+
+    Examples
+    --------
+    >>> from saatkit.metrics import war_score
+    >>> war_score([0, 0, 1, 2], [0, 1, 1, 2])
+    0.75
+    """
+    y_true = column_or_1d(y_true)
+    y_pred = column_or_1d(y_pred)
+    if len(y_true) != len(y_pred):
+        raise ValueError(
+            f"y_true and y_pred have different lengths ({len(y_true)} and {len(y_pred)})."
+        )
+    return float(np.mean(y_true == y_pred))
+
+
+uf1_scorer = make_scorer(uf1_score)
+uf1_scorer.__doc__ = """Per-fold UF1 scorer for ``cross_validate``.
+
+The mean of per-fold scores is **not** the MEGC figure, which is computed once on the
+predictions pooled over all folds: use :func:`saatkit.protocol.evaluate_loso` for that.
+"""
+uar_scorer = make_scorer(uar_score)
+uar_scorer.__doc__ = """Per-fold UAR scorer for ``cross_validate`` (see :data:`uf1_scorer`)."""

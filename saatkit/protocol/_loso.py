@@ -1,0 +1,220 @@
+"""Leave-one-subject-out evaluation with predictions pooled over all folds."""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import joblib
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import column_or_1d
+
+from ..datasets import Clip
+from ._result import LOSOResult
+
+
+def _fit_predict(estimator, X, y, train, test):
+    model = clone(estimator)
+    model.fit(_safe_indexing(X, train), y[train])
+    return np.asarray(model.predict(_safe_indexing(X, test)))
+
+
+def _clip_attribute(X, attribute, what):
+    values = [getattr(clip, attribute) for clip in X]
+    if any(v is None for v in values):
+        raise ValueError(f"Some clips have no {attribute}; pass {what}= explicitly.")
+    return np.asarray(values, dtype=object).astype(str)
+
+
+def _fingerprint(estimator, X, y, groups):
+    clips = len(X) > 0 and isinstance(X[0], Clip)
+    data = [clip.key for clip in X] if clips else joblib.hash(X)
+    return joblib.hash([estimator, data, np.asarray(y).tolist(), np.asarray(groups).tolist()])
+
+
+def _atomic_write(path, write):
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+class _Checkpoint:
+    """One file per finished fold, written atomically, so a killed run resumes."""
+
+    def __init__(self, folder, fingerprint):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        manifest = self.folder / "manifest.json"
+        if manifest.exists():
+            recorded = json.loads(manifest.read_text()).get("fingerprint")
+            if recorded != fingerprint:
+                raise ValueError(
+                    f"Checkpoint folder {self.folder} holds folds of a different run "
+                    "(another estimator, its parameters, or other data). Use a new folder, "
+                    "or delete this one to start over."
+                )
+        else:
+            _atomic_write(manifest, lambda tmp: Path(tmp).write_text(
+                json.dumps({"fingerprint": fingerprint})))
+
+    def _path(self, k):
+        return self.folder / f"fold-{k:04d}.npz"
+
+    def load(self, k, test):
+        path = self._path(k)
+        if not path.exists():
+            return None
+        with np.load(path) as saved:
+            if not np.array_equal(saved["test"], test):
+                raise ValueError(f"Checkpoint {path} was written for other test samples.")
+            return saved["y_pred"]
+
+    def save(self, k, test, y_pred):
+        def write(tmp):
+            with open(tmp, "wb") as f:
+                np.savez(f, test=test, y_pred=y_pred)
+        _atomic_write(self._path(k), write)
+
+
+def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, names=None,
+                  labels=None, target_names=None, n_jobs=None, checkpoint=None, verbose=0):
+    """Evaluate an estimator under leave-one-subject-out, pooling predictions.
+
+    This is the MEGC 2019 Composite Database Evaluation: one fold per subject, each
+    fold trains a clone of ``estimator`` on every other subject and predicts the held-out
+    one; UF1 and UAR are then computed **once**, on the predictions pooled over all
+    folds, for the whole composite and for each database (the same pooled predictions
+    restricted to it). The mean of per-fold scores, which
+    ``sklearn.model_selection.cross_validate`` returns, is a different and lower number,
+    and is not what MEGC 2019 or the papers that follow it report.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Anything with ``fit`` and ``predict``, for example a Pipeline from clips to labels.
+    X : list of Clip or array-like of shape (n_samples, ...)
+        Samples.
+    y : array-like of shape (n_samples,)
+        Classes.
+    groups : array-like of shape (n_samples,)
+        The fold of each sample: subjects for LOSO (unique across databases), databases
+        for the Holdout-Database Evaluation.
+    database : array-like of shape (n_samples,), default=None
+        Database of each sample, for the per-database figures; taken from the clips when
+        ``X`` holds clips, else one database "all".
+    subjects, names : array-like of shape (n_samples,), default=None
+        Subject and clip name of each sample, for the MEGC log; taken from the clips when
+        ``X`` holds clips, else ``groups`` and the sample index.
+    labels : array-like, default=None
+        The class set of the metrics; ``(0, 1, 2)`` when None.
+    target_names : list of str, default=None
+        Class names for tables and figures.
+    n_jobs : int, default=None
+        Folds run in parallel through joblib; ``joblib.parallel_config(backend="dask")``
+        spreads them over a dask cluster. Results do not depend on ``n_jobs``: every
+        fold fits its own clone with the estimator's own seed.
+    checkpoint : str or Path, default=None
+        Folder where each fold's predictions are written, atomically, as the fold
+        finishes. Calling again with the same folder, estimator and data skips the
+        finished folds, so a run that dies can be resumed with identical results.
+    verbose : int, default=0
+        Verbosity of joblib.
+
+    Returns
+    -------
+    result : LOSOResult
+        Pooled predictions with UF1/UAR tables, confusion matrices and the MEGC log.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from saatkit.protocol import evaluate_loso
+    >>> X = np.zeros((6, 1)); y = np.array([0, 1, 2, 0, 1, 2])
+    >>> always_negative = DummyClassifier(strategy="constant", constant=0)
+    >>> result = evaluate_loso(always_negative, X, y, groups=["a", "a", "b", "b", "c", "c"])
+    >>> result.n_folds, round(result.uar, 4)
+    (3, 0.3333)
+    """
+    if not hasattr(X, "__len__") or isinstance(X, (str, bytes)):
+        raise TypeError(f"X must be a list of clips or an array, got {type(X).__name__}.")
+    y = column_or_1d(y)
+    groups = column_or_1d(np.asarray(groups, dtype=object)).astype(str)
+    n = len(X)
+    if len(y) != n or len(groups) != n:
+        raise ValueError(f"X, y and groups must have the same length, got {n}, {len(y)} "
+                         f"and {len(groups)}.")
+    clips = n > 0 and isinstance(X[0], Clip)
+    if database is None:
+        database = _clip_attribute(X, "database", "database") if clips else np.full(n, "all")
+    if subjects is None:
+        subjects = _clip_attribute(X, "subject", "subjects") if clips else groups
+    if names is None:
+        names = _clip_attribute(X, "name", "names") if clips else np.arange(n).astype(str)
+    for label, values in (("database", database), ("subjects", subjects), ("names", names)):
+        if len(values) != n:
+            raise ValueError(f"{label} has {len(values)} entries, expected {n}.")
+    held_out = np.unique(groups)
+    if len(held_out) < 2:
+        raise ValueError("groups must hold at least two subjects for leave-one-subject-out.")
+    folds = [(np.flatnonzero(groups != g), np.flatnonzero(groups == g)) for g in held_out]
+
+    store = None
+    if checkpoint is not None:
+        store = _Checkpoint(checkpoint, _fingerprint(estimator, X, y, groups))
+    y_pred = np.empty(n, dtype=y.dtype)
+    todo = []
+    for k, (train, test) in enumerate(folds):
+        saved = store.load(k, test) if store is not None else None
+        if saved is None:
+            todo.append(k)
+        else:
+            y_pred[test] = saved
+
+    def run(k):
+        train, test = folds[k]
+        return k, _fit_predict(estimator, X, y, train, test)
+
+    tasks = (delayed(run)(k) for k in todo)
+    for k, fold_pred in Parallel(n_jobs=n_jobs, verbose=verbose,
+                                 return_as="generator_unordered")(tasks):
+        test = folds[k][1]
+        y_pred[test] = fold_pred
+        if store is not None:
+            store.save(k, test, fold_pred)
+
+    return LOSOResult(
+        y_true=y, y_pred=y_pred, groups=groups, database=np.asarray(database).astype(str),
+        subjects=np.asarray(subjects).astype(str), names=np.asarray(names).astype(str),
+        labels=labels, target_names=target_names,
+    )
+
+
+def evaluate_holdout_database(estimator, X, y, database=None, **kwargs):
+    """Holdout-Database Evaluation (MEGC 2018): train on the other databases.
+
+    Each fold holds out one whole database and trains on the rest; predictions are
+    pooled as in :func:`evaluate_loso`, whose parameters this takes.
+
+    Parameters
+    ----------
+    estimator, X, y
+        As in :func:`evaluate_loso`.
+    database : array-like of shape (n_samples,), default=None
+        Database of each sample; taken from the clips when None.
+    **kwargs
+        Passed to :func:`evaluate_loso`.
+    """
+    if database is None:
+        if not (len(X) and isinstance(X[0], Clip)):
+            raise ValueError("database= is required when X does not hold clips.")
+        database = _clip_attribute(X, "database", "database")
+    return evaluate_loso(estimator, X, y, groups=database, database=database, **kwargs)
