@@ -1,5 +1,7 @@
 """Per-clip work: one function applied to each clip, cached per clip, run through joblib."""
 
+import os
+
 from joblib import Parallel, delayed
 from sklearn.utils.validation import check_memory
 
@@ -39,7 +41,7 @@ def map_clips(func, clips, *, memory=None, n_jobs=None, **params):
     results : list
         ``func(clip, **params)`` for each clip, in order.
     """
-    memory = check_memory(memory)
+    memory = check_memory(os.fspath(memory) if isinstance(memory, os.PathLike) else memory)
     call = memory.cache(_apply, ignore=["clip"]) if memory.location is not None else _apply
     tasks = (delayed(call)(func, clip, clip.key, params, saatkit.__version__) for clip in clips)
     return Parallel(n_jobs=n_jobs)(tasks)
