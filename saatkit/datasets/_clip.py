@@ -132,7 +132,7 @@ class Clip:
         except IndexError as exc:
             raise IndexError(f"Clip {self.name!r}: {exc}") from None
 
-    def crop(self, box, output_size):
+    def crop(self, box, output_size, color="keep"):
         """A clip whose frames are ``box`` cut from these frames, resized.
 
         Parameters
@@ -142,8 +142,10 @@ class Clip:
             from every frame so that pixels stay aligned over time.
         output_size : int or (height, width)
             Size of the returned frames.
+        color : {"keep", "rgb", "grey"}, default="keep"
+            Layout of the returned frames: as read, 3-channel RGB, or grey.
         """
-        return Clip(CropSource(self.source, box, output_size), **self.metadata)
+        return Clip(CropSource(self.source, box, output_size, color), **self.metadata)
 
     def replace(self, **metadata):
         """A copy of the clip with some metadata replaced."""

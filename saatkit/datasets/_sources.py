@@ -263,10 +263,13 @@ class CropSource(FrameSource):
     """A fixed box cut from every frame of another source, resized to one size.
 
     Parts of the box outside the frame repeat the border pixels, so a face near the edge
-    still gives a square crop.
+    still gives a square crop. ``color`` ("keep", "rgb" or "grey") sets the layout of the
+    cropped frames, so that clips of grey and colour databases can share one batch.
     """
 
-    def __init__(self, parent, box, output_size):
+    def __init__(self, parent, box, output_size, color="keep"):
+        if color not in ("keep", "rgb", "grey"):
+            raise ValueError(f"color must be 'keep', 'rgb' or 'grey', got {color!r}.")
         x0, y0, x1, y1 = (int(round(v)) for v in box)
         if x1 <= x0 or y1 <= y0:
             raise ValueError(f"Crop box {tuple(box)} is empty: need x0 < x1 and y0 < y1.")
@@ -278,6 +281,7 @@ class CropSource(FrameSource):
         self.parent = parent
         self.box = (x0, y0, x1, y1)
         self.output_size = (height, width)
+        self.color = color
         self.frame_numbers = parent.frame_numbers
 
     def _read(self, indices):
@@ -293,14 +297,21 @@ class CropSource(FrameSource):
             if pad:
                 frame = cv2.copyMakeBorder(frame, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
             patch = frame[y0 + pad : y1 + pad, x0 + pad : x1 + pad]
-            cropped.append(cv2.resize(patch, (out_w, out_h), interpolation=interpolation))
+            patch = cv2.resize(patch, (out_w, out_h), interpolation=interpolation)
+            if self.color == "rgb" and patch.ndim == 2:
+                patch = cv2.cvtColor(patch, cv2.COLOR_GRAY2RGB)
+            elif self.color == "grey" and patch.ndim == 3:
+                patch = cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY)
+            cropped.append(patch)
         if not cropped:
-            return np.zeros((0, out_h, out_w), dtype=np.uint8)
+            shape = (0, out_h, out_w) + ((3,) if self.color == "rgb" else ())
+            return np.zeros(shape, dtype=np.uint8)
         return np.stack(cropped)
 
     @property
     def key(self):
-        return _digest("crop", self.parent.key, self.box, self.output_size)
+        return _digest("crop", self.parent.key, self.box, self.output_size, self.color)
 
     def __repr__(self):
-        return f"CropSource({self.parent!r}, box={self.box}, output_size={self.output_size})"
+        return (f"CropSource({self.parent!r}, box={self.box}, output_size={self.output_size}, "
+                f"color={self.color!r})")

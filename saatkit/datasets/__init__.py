@@ -1,0 +1,27 @@
+"""Clips, the real micro-expression database loaders and the built-in synthetic benchmark."""
+
+from ._annotations import AnnotationWarning, MissingClipWarning
+from ._casme2 import load_casme2
+from ._clip import Clip, check_clips
+from ._expression_images import load_expression_images
+from ._megc2019 import load_megc2019
+from ._samm import load_samm
+from ._smic import load_smic
+from ._sources import ArraySource, CropSource, FolderSource, FrameSource, VideoSource
+
+__all__ = [
+    "AnnotationWarning",
+    "ArraySource",
+    "Clip",
+    "CropSource",
+    "FolderSource",
+    "FrameSource",
+    "MissingClipWarning",
+    "VideoSource",
+    "check_clips",
+    "load_casme2",
+    "load_expression_images",
+    "load_megc2019",
+    "load_samm",
+    "load_smic",
+]

@@ -1,0 +1,152 @@
+"""CASME II, read from its folders and coding file as distributed."""
+
+from ._annotations import (
+    check_annotated_frames,
+    find_annotation_file,
+    parse_frame_number,
+    parse_subject,
+    read_coding_sheet,
+)
+from ._clip_table import (
+    ClipEntry,
+    assign_labels,
+    build_bunch,
+    check_root,
+    index_entries,
+    subfolders,
+)
+
+CASME2_FPS = 200
+CASME2_CODING_FILE = "CASME2-coding-20140508.xlsx"
+_COLUMNS = (
+    "Subject", "Filename", "OnsetFrame", "ApexFrame", "OffsetFrame", "Estimated Emotion",
+)
+
+# MEGC 2019: disgust and repression are negative; others, sadness and fear are dropped.
+CASME2_MEGC_MAP = {"disgust": 0, "repression": 0, "happiness": 1, "surprise": 2}
+# The usual 5-class CASME II protocol (sadness and fear, 9 clips, are dropped).
+CASME2_CLASSES = ("disgust", "happiness", "others", "repression", "surprise")
+
+
+def casme2_entries(root, annotations):
+    """One unlabelled entry per row of the CASME II coding file, in the file's order."""
+    table = read_coding_sheet(annotations, _COLUMNS, "Filename", what="CASME II coding file")
+    entries = []
+    for record in table.to_dict("records"):
+        source = f"{annotations.name} row {record['row']}"
+        number = parse_subject(record["subject"], 2, source)
+        raw = {
+            "onset": record["onsetframe"],
+            "apex": record["apexframe"],
+            "offset": record["offsetframe"],
+        }
+        onset, apex, offset, defects = check_annotated_frames(
+            *(parse_frame_number(raw[k]) for k in ("onset", "apex", "offset")), raw
+        )
+        entries.append(
+            ClipEntry(
+                database="casme2",
+                subject=f"casme2/sub{number}",
+                name=record["filename"],
+                path=root / f"sub{number}" / record["filename"],
+                fps=CASME2_FPS,
+                emotion=str(record["estimatedemotion"]).strip().lower(),
+                label=None,
+                source=source,
+                onset=onset,
+                apex=apex,
+                offset=offset,
+                defects=defects,
+            )
+        )
+    index_entries(entries)
+    return entries
+
+
+def casme2_hint(root):
+    return (
+        "The CASME II root must be the folder holding the subject folders sub01, sub02, ... "
+        f"(CASME2_RAW_selected or Cropped); {root} holds: {subfolders(root)}."
+    )
+
+
+def load_casme2(root, annotations=None, *, classes="megc", strict=True):
+    """Load CASME II clips from the folders as the database distributes them.
+
+    Parameters
+    ----------
+    root : str or Path
+        The folder holding the subject folders: ``CASME2_RAW_selected`` (frames
+        ``sub01/EP02_01f/img46.jpg``) or the cropped set ``Cropped``
+        (``sub01/EP02_01f/reg_img46.jpg``).
+    annotations : str or Path, default=None
+        The coding file. When None, ``CASME2-coding-20140508.xlsx`` is looked for in
+        ``root`` and in its parent, where the database ships it. The newer 20190701
+        coding file labels other clips and does not give the MEGC 2019 set.
+    classes : {"megc", "original"}, default="megc"
+        "megc": the 3 MEGC 2019 classes (disgust and repression -> negative, happiness
+        -> positive, surprise -> surprise; others, sadness and fear dropped).
+        "original": the 5-class protocol (disgust, happiness, others, repression,
+        surprise; sadness and fear dropped).
+    strict : bool, default=True
+        When True a clip of the coding file with no frames on disk is an error; when
+        False it is skipped, listed in ``missing`` and warned about.
+
+    Returns
+    -------
+    data : Bunch
+        ``X`` (list of :class:`Clip`, 200 fps, onset/apex/offset as 0-based positions),
+        ``y``, ``groups`` (``"casme2/sub01"``), ``database``, ``frame`` (one row per clip:
+        database, subject, name, label, emotion, onset, apex, offset as annotated frame
+        numbers, n_frames, path, note), ``target_names``, ``missing``, ``DESCR``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``root`` or the coding file does not exist, or (with ``strict=True``) when
+        annotated clips have no folder or an empty one; the message lists each clip's
+        folder and coding-file row.
+    ValueError
+        When the coding file lacks a required column (the message names it) or lists
+        a clip twice.
+
+    Warns
+    -----
+    AnnotationWarning
+        For each clip whose annotated frames are unusable; its apex (or onset/offset)
+        is set to None and the ``note`` column says why. In the 20140508 coding file:
+        ``sub04/EP12_01f`` (ApexFrame "/") and ``sub05/EP09_05f`` (apex equals onset).
+    MissingClipWarning
+        With ``strict=False``, for the clips that have no frames on disk.
+
+    Notes
+    -----
+    With ``classes="megc"`` this gives 147 clips: the two clips without a usable apex
+    are kept (apex None, so an apex spotter is used). The official MEGC 2019 list drops
+    them; :func:`load_megc2019` follows that list and gives 145.
+
+    References
+    ----------
+    .. [1] Yan, W.-J. et al. "CASME II: An improved spontaneous micro-expression
+       database and the baseline evaluation", PLoS ONE 9(1), 2014.
+
+    Examples
+    --------
+    >>> from saatkit.datasets import load_casme2
+    >>> data = load_casme2("CASME2/CASME2_RAW_selected")  # doctest: +SKIP
+    >>> len(data.X), data.target_names  # doctest: +SKIP
+    (147, ['negative', 'positive', 'surprise'])
+    """
+    root = check_root(root, "CASME II")
+    annotations = find_annotation_file(annotations, root, CASME2_CODING_FILE)
+    entries, target_names = assign_labels(
+        casme2_entries(root, annotations), classes, CASME2_MEGC_MAP, CASME2_CLASSES
+    )
+    descr = (
+        f"CASME II micro-expression clips ({CASME2_FPS} fps) from {root}, annotated by "
+        f"{annotations}; classes: {', '.join(target_names)}."
+    )
+    return build_bunch(
+        entries, target_names=target_names, strict=strict, descr=descr,
+        hints={"casme2": casme2_hint(root)},
+    )

@@ -1,0 +1,144 @@
+"""SAMM, read from its folders and FACS coding workbook as distributed."""
+
+from ._annotations import (
+    check_annotated_frames,
+    find_annotation_file,
+    parse_frame_number,
+    parse_subject,
+    read_coding_sheet,
+)
+from ._clip_table import (
+    ClipEntry,
+    assign_labels,
+    build_bunch,
+    check_root,
+    index_entries,
+    subfolders,
+)
+
+SAMM_FPS = 200
+SAMM_CODING_FILE = "SAMM_Micro_FACS_Codes_v2.xlsx"
+SAMM_SHEET = "MICRO_ONLY"
+_COLUMNS = (
+    "Subject", "Filename", "Onset Frame", "Apex Frame", "Offset Frame", "Estimated Emotion",
+)
+
+# MEGC 2019: the five negative emotions are one class; "Other" is dropped.
+SAMM_MEGC_MAP = {
+    "anger": 0, "contempt": 0, "disgust": 0, "fear": 0, "sadness": 0,
+    "happiness": 1,
+    "surprise": 2,
+}
+SAMM_CLASSES = ("anger", "contempt", "disgust", "fear", "happiness", "sadness", "surprise")
+
+
+def samm_entries(root, annotations):
+    """One unlabelled entry per row of the SAMM ``MICRO_ONLY`` sheet, in its order."""
+    table = read_coding_sheet(
+        annotations, _COLUMNS, "Filename", sheet=SAMM_SHEET, what="SAMM coding file"
+    )
+    entries = []
+    for record in table.to_dict("records"):
+        source = f"{annotations.name} row {record['row']}"
+        number = parse_subject(record["subject"], 3, source)
+        raw = {
+            "onset": record["onsetframe"],
+            "apex": record["apexframe"],
+            "offset": record["offsetframe"],
+        }
+        onset, apex, offset, defects = check_annotated_frames(
+            *(parse_frame_number(raw[k]) for k in ("onset", "apex", "offset")), raw
+        )
+        entries.append(
+            ClipEntry(
+                database="samm",
+                subject=f"samm/{number}",
+                name=record["filename"],
+                path=root / number / record["filename"],
+                fps=SAMM_FPS,
+                emotion=str(record["estimatedemotion"]).strip().lower(),
+                label=None,
+                source=source,
+                onset=onset,
+                apex=apex,
+                offset=offset,
+                defects=defects,
+            )
+        )
+    index_entries(entries)
+    return entries
+
+
+def samm_hint(root):
+    return (
+        "The SAMM root must be the folder holding the subject folders 006, 007, ... "
+        f"(frames 006/006_1_2/006_05562.jpg); {root} holds: {subfolders(root)}."
+    )
+
+
+def load_samm(root, annotations=None, *, classes="megc", strict=True):
+    """Load SAMM micro-movement clips from the folders as the database distributes them.
+
+    Parameters
+    ----------
+    root : str or Path
+        The folder holding the subject folders (frames ``006/006_1_2/006_05562.jpg``;
+        the frame number is written with 4 or 5 digits depending on the clip).
+    annotations : str or Path, default=None
+        The FACS coding workbook (sheet ``MICRO_ONLY``; its header row is found by its
+        column names, below the legend). When None, ``SAMM_Micro_FACS_Codes_v2.xlsx``
+        is looked for in ``root`` and in its parent.
+    classes : {"megc", "original"}, default="megc"
+        "megc": the 3 MEGC 2019 classes (anger, contempt, disgust, fear, sadness ->
+        negative; happiness -> positive; surprise -> surprise; "Other" dropped).
+        "original": the 7 estimated emotions (anger, contempt, disgust, fear,
+        happiness, sadness, surprise; "Other" dropped).
+    strict : bool, default=True
+        When True a clip of the workbook with no frames on disk is an error; when False
+        it is skipped, listed in ``missing`` and warned about.
+
+    Returns
+    -------
+    data : Bunch
+        As :func:`load_casme2`, with subjects ``"samm/006"`` and 200 fps clips.
+
+    Warns
+    -----
+    AnnotationWarning
+        For each clip whose annotated frames are unusable. In the v2 workbook:
+        ``028_4_1`` (apex 1143 after offset 1134) and ``032_3_1`` (apex 1930 before
+        onset 4896); their apex is set to None, so an apex spotter is used, and the
+        ``note`` column says so.
+    MissingClipWarning
+        With ``strict=False``, for the clips that have no frames on disk.
+
+    Notes
+    -----
+    With ``classes="megc"`` this gives the 133 SAMM clips of MEGC 2019 (92 negative,
+    26 positive, 15 surprise) from 28 subjects.
+
+    References
+    ----------
+    .. [1] Davison, A. K. et al. "SAMM: A spontaneous micro-facial movement dataset",
+       IEEE Transactions on Affective Computing 9(1), 2018.
+
+    Examples
+    --------
+    >>> from saatkit.datasets import load_samm
+    >>> data = load_samm("SAMM")  # doctest: +SKIP
+    >>> len(data.X), len(set(data.groups))  # doctest: +SKIP
+    (133, 28)
+    """
+    root = check_root(root, "SAMM")
+    annotations = find_annotation_file(annotations, root, SAMM_CODING_FILE)
+    entries, target_names = assign_labels(
+        samm_entries(root, annotations), classes, SAMM_MEGC_MAP, SAMM_CLASSES
+    )
+    descr = (
+        f"SAMM micro-movement clips ({SAMM_FPS} fps) from {root}, annotated by "
+        f"{annotations} (sheet {SAMM_SHEET}); classes: {', '.join(target_names)}."
+    )
+    return build_bunch(
+        entries, target_names=target_names, strict=strict, descr=descr,
+        hints={"samm": samm_hint(root)},
+    )

@@ -1,0 +1,5 @@
+"""Hand-crafted spatio-temporal features of micro-expression clips."""
+
+from ._lbptop import LBPTOP, lbptop_codes, neighbor_offsets
+
+__all__ = ["LBPTOP", "lbptop_codes", "neighbor_offsets"]
