@@ -2,10 +2,26 @@
 
 from ._apex_spotter import ApexSpotter, plot_apex_curve
 from ._face_cropper import FaceCropper, FaceNotFoundWarning, NoFaceError
-from ._style_aggregator import STYLE_PRESETS, StyleAggregator
 from ._style_features import style_gap, style_statistics
 from ._style_plot import plot_style_grid
 from ._temporal_interpolation import TemporalInterpolator
+
+# StyleAggregator needs torch, which takes seconds to import: loading it on first use keeps
+# the joblib workers of the clip steps (cropping, spotting, TIM) quick to start.
+_TORCH_NAMES = {"STYLE_PRESETS", "StyleAggregator"}
+
+
+def __getattr__(name):
+    if name in _TORCH_NAMES:
+        from . import _style_aggregator
+
+        return getattr(_style_aggregator, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _TORCH_NAMES)
+
 
 __all__ = [
     "ApexSpotter",

@@ -1,0 +1,25 @@
+"""Networks and estimators of SA-AT: a ResNet teacher and an attention-transfer student.
+
+- :class:`CifarResNet`, :class:`SmallAlexNet`, :class:`SmallVGG16`: torch
+  networks whose stage outputs can be read with ``forward(x, return_stages=True)``.
+- :func:`attention_map`, :func:`attention_transfer_loss`: the attention maps
+  of Eq. 2 and the transfer term of Eq. 4 of Zhou et al. (2019).
+- :class:`TeacherClassifier`, :class:`AttentionTransferClassifier`: skorch /
+  scikit-learn estimators on images.
+"""
+
+from ._attention import attention_map, attention_transfer_loss
+from ._plain_nets import SmallAlexNet, SmallVGG16
+from ._resnet import CifarResNet
+from ._student import AttentionTransferClassifier
+from ._teacher import TeacherClassifier
+
+__all__ = [
+    "AttentionTransferClassifier",
+    "CifarResNet",
+    "SmallAlexNet",
+    "SmallVGG16",
+    "TeacherClassifier",
+    "attention_map",
+    "attention_transfer_loss",
+]

@@ -1,0 +1,48 @@
+"""Common shape of the networks: a stem, a sequence of stages, a head."""
+
+from torch import nn
+
+
+class StagedNet(nn.Module):
+    """A convolutional network whose stage outputs can be read out.
+
+    Subclasses set ``stem``, ``stages`` (an ``nn.ModuleList``) and ``head``.
+    Each stage output is the activation attention transfer compares; every
+    stage but the first halves the spatial size (rounding up), so stage ``j``
+    of an ``H x W`` input is ``ceil(H / 2**j) x ceil(W / 2**j)`` for all the
+    networks of this package, which lets them teach one another.
+    """
+
+    def forward(self, x, return_stages=False):
+        """Classify a batch.
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (n, C, H, W)
+            Float images.
+        return_stages : bool, default=False
+            Also return the output of each stage.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (n, n_classes)
+            Returned alone when ``return_stages`` is False.
+        (logits, stage_1, ..., stage_J) : tuple of torch.Tensor
+            When ``return_stages`` is True; ``stage_j`` has shape
+            ``(n, C_j, H_j, W_j)``. A flat tuple, so that skorch's
+            ``forward`` can concatenate it batch by batch.
+        """
+        x = self.stem(x)
+        stage_outputs = []
+        for stage in self.stages:
+            x = stage(x)
+            stage_outputs.append(x)
+        logits = self.head(x)
+        if return_stages:
+            return (logits, *stage_outputs)
+        return logits
+
+    @property
+    def n_stages(self):
+        """Number of stage outputs ``forward(x, return_stages=True)`` gives."""
+        return len(self.stages)
