@@ -1,25 +1,48 @@
 """Leave-one-subject-out evaluation with predictions pooled over all folds."""
 
+import contextlib
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
-import joblib
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import column_or_1d
+from threadpoolctl import threadpool_limits
+from tqdm.auto import tqdm
 
 from ..datasets import Clip
+from ._fingerprint import content_hash
 from ._result import LOSOResult
 
 
-def _fit_predict(estimator, X, y, train, test):
-    model = clone(estimator)
-    model.fit(_safe_indexing(X, train), y[train])
-    return np.asarray(model.predict(_safe_indexing(X, test)))
+@contextlib.contextmanager
+def _thread_limit(n_threads):
+    """Run with ``n_threads`` threads in BLAS, OpenMP and torch (no limit for None)."""
+    if n_threads is None:
+        yield
+        return
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else None
+    with threadpool_limits(limits=n_threads):
+        if torch is not None:
+            torch.set_num_threads(n_threads)
+        try:
+            yield
+        finally:
+            if torch is not None:
+                torch.set_num_threads(before)
+
+
+def _fit_predict(estimator, X, y, train, test, n_threads):
+    with _thread_limit(n_threads):
+        model = clone(estimator)
+        model.fit(_safe_indexing(X, train), y[train])
+        return np.asarray(model.predict(_safe_indexing(X, test)))
 
 
 def _clip_attribute(X, attribute, what):
@@ -31,8 +54,8 @@ def _clip_attribute(X, attribute, what):
 
 def _fingerprint(estimator, X, y, groups):
     clips = len(X) > 0 and isinstance(X[0], Clip)
-    data = [clip.key for clip in X] if clips else joblib.hash(X)
-    return joblib.hash([estimator, data, np.asarray(y).tolist(), np.asarray(groups).tolist()])
+    data = [clip.key for clip in X] if clips else content_hash(X)
+    return content_hash([estimator, data, np.asarray(y).tolist(), np.asarray(groups).tolist()])
 
 
 def _atomic_write(path, write):
@@ -85,7 +108,8 @@ class _Checkpoint:
 
 
 def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, names=None,
-                  labels=None, target_names=None, n_jobs=None, checkpoint=None, verbose=0):
+                  labels=None, target_names=None, n_jobs=None, n_threads=1, checkpoint=None,
+                  progress=False, verbose=0):
     """Evaluate an estimator under leave-one-subject-out, pooling predictions.
 
     This is the MEGC 2019 Composite Database Evaluation: one fold per subject, each
@@ -120,11 +144,19 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
     n_jobs : int, default=None
         Folds run in parallel through joblib; ``joblib.parallel_config(backend="dask")``
         spreads them over a dask cluster. Results do not depend on ``n_jobs``: every
-        fold fits its own clone with the estimator's own seed.
+        fold fits its own clone with the estimator's own seed, with ``n_threads``
+        threads.
+    n_threads : int or None, default=1
+        Threads each fold may use in BLAS, OpenMP and torch. Numerical libraries sum in
+        another order with another number of threads, so a fixed number keeps the
+        predictions identical whatever ``n_jobs`` is; parallelism comes from running
+        folds side by side. None leaves the libraries' own settings.
     checkpoint : str or Path, default=None
         Folder where each fold's predictions are written, atomically, as the fold
         finishes. Calling again with the same folder, estimator and data skips the
         finished folds, so a run that dies can be resumed with identical results.
+    progress : bool or str, default=False
+        Show a progress bar over the folds; a string is its label.
     verbose : int, default=0
         Verbosity of joblib.
 
@@ -181,15 +213,19 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
 
     def run(k):
         train, test = folds[k]
-        return k, _fit_predict(estimator, X, y, train, test)
+        return k, _fit_predict(estimator, X, y, train, test, n_threads)
 
     tasks = (delayed(run)(k) for k in todo)
-    for k, fold_pred in Parallel(n_jobs=n_jobs, verbose=verbose,
-                                 return_as="generator_unordered")(tasks):
-        test = folds[k][1]
-        y_pred[test] = fold_pred
-        if store is not None:
-            store.save(k, test, fold_pred)
+    finished = Parallel(n_jobs=n_jobs, verbose=verbose, return_as="generator_unordered")(tasks)
+    with tqdm(total=len(folds), initial=len(folds) - len(todo), unit="fold",
+              desc=progress if isinstance(progress, str) else "LOSO",
+              disable=not progress) as bar:
+        for k, fold_pred in finished:
+            test = folds[k][1]
+            y_pred[test] = fold_pred
+            if store is not None:
+                store.save(k, test, fold_pred)
+            bar.update()
 
     return LOSOResult(
         y_true=y, y_pred=y_pred, groups=groups, database=np.asarray(database).astype(str),

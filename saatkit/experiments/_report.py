@@ -1,0 +1,133 @@
+"""The results folder: metrics as JSON, tables as Markdown, MEGC logs, figures, one HTML page."""
+
+import base64
+import html
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from ..protocol import format_table
+
+
+def write_text(path, text):
+    """Write a file atomically, so an interrupted run never leaves half a result."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def save_figure(figure, path):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".png")
+    os.close(fd)
+    figure.savefig(tmp, dpi=110)
+    os.replace(tmp, path)
+    return path
+
+
+def teacher_table(rows, floatfmt=".4f"):
+    """Markdown table in the layout of the paper's Table 2 (WAR, UAR, UF1 per candidate)."""
+    lines = ["| Dataset | Method | WAR | UAR | UF1 |", "|---|---|---:|---:|---:|"]
+    for row in rows:
+        lines.append(f"| {row['dataset']} | {row['method']} | {row['WAR']:{floatfmt}} | "
+                     f"{row['UAR']:{floatfmt}} | {row['UF1']:{floatfmt}} |")
+    return "\n".join(lines)
+
+
+def ablation_table(results, variants, floatfmt=".4f"):
+    """Markdown table in the layout of the paper's Table 3 (AT, SA, UF1, UAR).
+
+    Parameters
+    ----------
+    results : dict of str to LOSOResult
+        Results by method key.
+    variants : dict of str to tuple
+        Method key to ``(display name, uses attention transfer, uses style aggregation)``.
+    """
+    lines = ["| Method | AT | SA | UF1 | UAR |", "|---|:---:|:---:|---:|---:|"]
+    for key, (name, at, sa) in variants.items():
+        if key in results:
+            result = results[key]
+            lines.append(f"| {name} | {'✓' if at else ''} | {'✓' if sa else ''} | "
+                         f"{result.uf1:{floatfmt}} | {result.uar:{floatfmt}} |")
+    return "\n".join(lines)
+
+
+def write_results(out, *, teacher_rows, results, names, variants, figures, notes):
+    """Write the whole results folder and return the path of the HTML report.
+
+    Parameters
+    ----------
+    out : Path
+        Results folder.
+    teacher_rows : list of dict
+        Table 2 rows.
+    results : dict of str to LOSOResult
+        LOSO results by method key.
+    names : dict of str to str
+        Display name of each method key.
+    variants : dict
+        The ablation variants, as :func:`ablation_table` takes them.
+    figures : dict of str to Path
+        Figure captions to PNG files already in ``out``.
+    notes : list of str
+        Paragraphs shown at the top of the report (what the data is, how long it took).
+    """
+    out = Path(out)
+    tables = {}
+    if teacher_rows:
+        tables["Table 2: teacher candidates on the auxiliary set"] = teacher_table(teacher_rows)
+    if any(key in results for key in variants):
+        tables["Table 3: ablation"] = ablation_table(results, variants)
+    if results:
+        tables["Table 4: LOSO on the composite (pooled UF1/UAR)"] = format_table(
+            {names[key]: result for key, result in results.items()})
+    markdown = "\n\n".join(f"## {title}\n\n{table}" for title, table in tables.items())
+    write_text(out / "tables.md", markdown + "\n")
+    metrics = {
+        "teacher_candidates": teacher_rows,
+        "methods": {key: {"name": names[key], **result.to_dict()}
+                    for key, result in results.items()},
+        "notes": notes,
+    }
+    write_text(out / "metrics.json", json.dumps(metrics, indent=2, default=float) + "\n")
+    for key, result in results.items():
+        result.write_log(out / "logs" / f"{key}.txt")
+        write_text(out / "predictions" / f"{key}.csv", result.predictions().to_csv(index=False))
+    return write_html(out / "report.html", tables, figures, notes)
+
+
+def _markdown_table_to_html(table):
+    rows = [line.strip("|").split("|") for line in table.splitlines()]
+    head, body = rows[0], rows[2:]
+    cells = "".join(f"<th>{html.escape(c.strip())}</th>" for c in head)
+    lines = [f"<table><thead><tr>{cells}</tr></thead><tbody>"]
+    for row in body:
+        lines.append("<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in row) + "</tr>")
+    lines.append("</tbody></table>")
+    return "\n".join(lines)
+
+
+def write_html(path, tables, figures, notes):
+    """One self-contained HTML page: notes, tables, and every figure embedded."""
+    path = Path(path)
+    parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>saatkit report</title>",
+             "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;}"
+             "table{border-collapse:collapse;margin:1em 0;}"
+             "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right;}"
+             "img{max-width:100%;}</style></head><body><h1>saatkit report</h1>"]
+    parts += [f"<p>{html.escape(note)}</p>" for note in notes]
+    for title, table in tables.items():
+        parts.append(f"<h2>{html.escape(title)}</h2>{_markdown_table_to_html(table)}")
+    for caption, file in figures.items():
+        data = base64.b64encode(Path(file).read_bytes()).decode("ascii")
+        parts.append(f"<h2>{html.escape(caption)}</h2>"
+                     f"<img alt='{html.escape(caption)}' src='data:image/png;base64,{data}'>")
+    parts.append("</body></html>")
+    write_text(path, "\n".join(parts))
+    return path

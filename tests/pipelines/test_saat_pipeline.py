@@ -1,0 +1,97 @@
+import numpy as np
+import pytest
+from sklearn.frozen import FrozenEstimator
+from sklearn.model_selection import LeaveOneGroupOut, cross_validate
+
+from saatkit.datasets import make_synthetic_expressions, make_synthetic_megc2019
+from saatkit.metrics import uf1_scorer
+from saatkit.nn import AttentionTransferClassifier
+from saatkit.pipelines import (
+    make_lbptop_pipeline,
+    make_saat_pipeline,
+    make_teacher,
+    stateless_prefix,
+)
+from saatkit.preprocessing import StyleAggregator
+from saatkit.protocol import evaluate_loso
+
+
+@pytest.fixture(scope="module")
+def clips():
+    data = make_synthetic_megc2019(max_frames=10, random_state=0)
+    keep = np.isin(data.groups, ["smic/s01", "smic/s02", "casme2/sub01", "casme2/sub02",
+                                 "samm/006", "samm/007"])
+    return [c for c, k in zip(data.X, keep) if k], data.y[keep], data.groups[keep]
+
+
+@pytest.fixture(scope="module")
+def teacher():
+    aux = make_synthetic_expressions(90, image_size=32, random_state=1)
+    return make_teacher("resnet-20", teacher_epochs=1).fit(aux.X, aux.y)
+
+
+def test_variants_swap_steps(teacher):
+    steps = {v: make_saat_pipeline(teacher, variant=v).named_steps
+             for v in ("resnet", "resnet-sa", "resnet-at", "sa-at")}
+    assert steps["resnet"]["style"] == "passthrough"
+    assert isinstance(steps["resnet"]["classifier"], FrozenEstimator)
+    assert isinstance(steps["resnet-sa"]["style"], StyleAggregator)
+    assert isinstance(steps["resnet-at"]["classifier"], AttentionTransferClassifier)
+    assert steps["resnet-at"]["classifier"].teacher is teacher
+    assert isinstance(steps["sa-at"]["style"], StyleAggregator)
+
+
+def test_fitted_style_enters_frozen(teacher):
+    faces = np.random.default_rng(0).integers(0, 255, (6, 32, 32, 3), dtype=np.uint8)
+    style = StyleAggregator(method="moments").fit(faces)
+    pipe = make_saat_pipeline(teacher, variant="sa-at", style=style)
+    assert isinstance(pipe.named_steps["style"], FrozenEstimator)
+    unfitted = make_saat_pipeline(teacher, variant="sa-at", style=StyleAggregator())
+    assert isinstance(unfitted.named_steps["style"], StyleAggregator)
+
+
+def test_bad_arguments_are_named(teacher):
+    with pytest.raises(ValueError, match="variant"):
+        make_saat_pipeline(teacher, variant="sa")
+    with pytest.raises(ValueError, match="preset"):
+        make_saat_pipeline(teacher, preset="huge")
+    with pytest.raises(TypeError, match="student_epoch"):
+        make_saat_pipeline(teacher, student_epoch=3)
+    with pytest.raises(ValueError, match="teacher"):
+        make_teacher("resnet-7")
+
+
+def test_stateless_prefix(teacher):
+    assert stateless_prefix(make_saat_pipeline(teacher, variant="resnet")) == 3
+    assert stateless_prefix(make_saat_pipeline(teacher, variant="sa-at")) == 2
+    assert stateless_prefix(make_lbptop_pipeline()) == 3
+
+
+def test_precomputed_prefix_gives_the_same_predictions(clips, tmp_path):
+    X, y, groups = clips
+    pipe = make_lbptop_pipeline(output_size=48, memory=str(tmp_path))
+    whole = evaluate_loso(pipe, X, y, groups)
+    k = stateless_prefix(pipe)
+    features = pipe[:k].fit_transform(X)
+    split = evaluate_loso(pipe[k:], features, y, groups, database=whole.database,
+                          subjects=whole.subjects, names=whole.names)
+    np.testing.assert_array_equal(whole.y_pred, split.y_pred)
+
+
+def test_sa_at_runs_under_loso_and_cross_validate(clips, teacher, tmp_path):
+    X, y, groups = clips
+    pipe = make_saat_pipeline(teacher, variant="sa-at", memory=str(tmp_path),
+                              style=StyleAggregator(method="moments"), student_epochs=1)
+    result = evaluate_loso(pipe, X, y, groups)
+    assert result.n_folds == 6 and set(result.y_pred) <= {0, 1, 2}
+    scores = cross_validate(pipe, X, y, groups=groups, cv=LeaveOneGroupOut(),
+                            scoring=uf1_scorer)
+    assert len(scores["test_score"]) == 6
+
+
+def test_teacher_alone_predicts_apex_frames(clips, teacher, tmp_path):
+    X, y, groups = clips
+    pipe = make_saat_pipeline(teacher, variant="resnet", memory=str(tmp_path))
+    pred = pipe.fit(X, y).predict(X)
+    apex = pipe[:3].transform(X)
+    np.testing.assert_array_equal(pred, teacher.predict(apex))
