@@ -99,7 +99,7 @@ def build_parser():
     demo.set_defaults(handler=_demo)
 
     run = commands.add_parser("run", help="the experiments of a TOML configuration file")
-    run.add_argument("config", help="TOML file (see docs/protocol.rst)")
+    run.add_argument("config", help="TOML file (every key: docs/data.rst)")
     _add_backend(run)
     run.set_defaults(handler=_run_config)
 

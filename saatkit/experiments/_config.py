@@ -27,7 +27,7 @@ def validate_config(config, source="config"):
     Parameters
     ----------
     config : dict
-        As read from TOML (see ``docs/protocol.rst`` for every key).
+        As read from TOML (``docs/data.rst`` describes every key).
     source : str, default="config"
         Where the configuration came from, for error messages.
 
@@ -71,7 +71,10 @@ def validate_config(config, source="config"):
     for method in methods:
         if method not in METHODS:
             _fail(source, f"unknown method {method!r}; choose from {list(METHODS)}.")
-    teachers = list(config.get("teachers", PRESETS[preset]["teacher_candidates"]))
+    # A quick run trains only the teacher that the other experiments need.
+    default_teachers = ([PRESETS[preset]["teacher"]] if quick
+                        else PRESETS[preset]["teacher_candidates"])
+    teachers = list(config.get("teachers", default_teachers))
     for teacher in teachers:
         if teacher not in TEACHER_CANDIDATES:
             _fail(source, f"unknown teacher {teacher!r}; choose from {list(TEACHER_CANDIDATES)}.")
@@ -96,8 +99,10 @@ def validate_config(config, source="config"):
         "data": {"synthetic": synthetic, "quick": quick, "strict": bool(data.get("strict", True)),
                  "subjects_per_database": data.get("subjects_per_database", 4 if quick else None),
                  "max_frames": data.get("max_frames", 40 if quick else None),
+                 "n_expressions": data.get("n_expressions", 600 if quick else None),
                  **{k: data.get(k) for k in _DATA - {"synthetic", "quick", "strict",
-                                                       "subjects_per_database", "max_frames"}}},
+                                                       "subjects_per_database", "max_frames",
+                                                       "n_expressions"}}},
         "overrides": overrides,
     }
 

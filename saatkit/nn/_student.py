@@ -62,8 +62,9 @@ class AttentionTransferClassifier(ImageClassifier):
     A skorch ``NeuralNetClassifier`` whose network (by default a
     :class:`CifarResNet` of depth 20) minimises cross-entropy plus the
     distance between its stages' attention maps and the teacher's (Eq. 4 of
-    Zhou et al., 2019), with Adam at 1e-4, batches of 16 and weights drawn
-    from N(0, 0.02), as in the paper.
+    Zhou et al., 2019), with learning rate 1e-4, batches of 16 and weights
+    drawn from N(0, 0.02), as in the paper; the optimiser is Adam (the paper
+    names none).
 
     Parameters
     ----------

@@ -1,5 +1,6 @@
 """The MEGC 2019 LBP-TOP baseline as one scikit-learn pipeline."""
 
+from imblearn.pipeline import Pipeline as ResamplingPipeline
 from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC
 
@@ -9,7 +10,7 @@ from ..preprocessing import FaceCropper, TemporalInterpolator
 
 def make_lbptop_pipeline(*, cropper=None, svm=None, output_size=128, n_frames=10,
                          radius=(1, 1, 4), n_neighbors=4, grid=(5, 5), norm="block",
-                         n_jobs=None, memory=None):
+                         resampler=None, n_jobs=None, memory=None):
     """The MEGC 2019 baseline: face crop, TIM(10), LBP-TOP, linear SVM.
 
     Steps ``"crop"`` (:class:`~saatkit.preprocessing.FaceCropper`), ``"tim"``
@@ -36,6 +37,13 @@ def make_lbptop_pipeline(*, cropper=None, svm=None, output_size=128, n_frames=10
         TIM length.
     radius, n_neighbors, grid, norm
         LBP-TOP parameters, see :class:`~saatkit.features.LBPTOP`.
+    resampler : imbalanced-learn sampler or None, default=None
+        A sampler such as ``imblearn.over_sampling.RandomOverSampler(random_state=0)``
+        to rebalance the classes of each training fold before the SVM (the composite
+        holds 250 negative, 109 positive and 83 surprise clips). With a sampler the
+        pipeline is an ``imblearn.pipeline.Pipeline`` with a ``"resample"`` step, which
+        resamples in ``fit`` only, never in ``predict``. None (the organisers' setting)
+        trains on the folds as they are.
     n_jobs : int, default=None
         Parallel jobs of the crop, TIM and LBP-TOP steps (over clips).
     memory : str, Path, joblib.Memory or None, default=None
@@ -75,9 +83,12 @@ def make_lbptop_pipeline(*, cropper=None, svm=None, output_size=128, n_frames=10
                               n_jobs=n_jobs)
     if svm is None:
         svm = SVC(kernel="linear", C=1.0)
-    return Pipeline([
+    steps = [
         ("crop", cropper),
         ("tim", TemporalInterpolator(n_frames, memory=memory, n_jobs=n_jobs)),
         ("lbptop", LBPTOP(radius, n_neighbors, grid=grid, norm=norm, n_jobs=n_jobs)),
         ("svm", svm),
-    ])
+    ]
+    if resampler is None:
+        return Pipeline(steps)
+    return ResamplingPipeline(steps[:-1] + [("resample", resampler)] + steps[-1:])

@@ -220,11 +220,11 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
     and the apex is the first :math:`i` maximising :math:`d(i)`; a clip of identical
     frames has :math:`d \\equiv 0` and its apex is frame 0.
 
-    Algorithm 1 detects landmarks on every frame but fixes the regions from the first
-    frame, so the landmarks of later frames are never used: landmarks are computed on
-    the first frame only, which gives the same regions and the same curve. The regions
-    stay fixed because a micro-expression moves the face by one or two pixels, below
-    the landmarks' own jitter.
+    Algorithm 1, as printed, detects landmarks and extracts the regions on every frame.
+    saatkit fixes the regions from the first frame and so computes landmarks on the
+    first frame only: a micro-expression moves the face by one or two pixels, below
+    the landmarks' own jitter, so regions re-placed on every frame would add landmark
+    noise to d(i) rather than follow the face.
 
     dlib's shape predictor needs a face rectangle. ``detector`` supplies it on the
     first frame; when it finds none (a face crop can be too tight for a detector), the

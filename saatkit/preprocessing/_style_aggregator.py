@@ -103,7 +103,7 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         ("cyclegan") Mean losses per epoch (``G_A``, ``G_B``, ``cycle_A``,
         ``cycle_B``, ``idt_A``, ``idt_B``, ``D_A``, ``D_B``), ``epoch``,
         ``duration``.
-    target_mean_, target_std_ : ndarray of shape (n_channels_,)
+    target_mean_, target_std_ : ndarray of shape ``(n_channels_,)``
         ("moments") The aggregated per-channel mean and standard deviation
         (grey levels).
 

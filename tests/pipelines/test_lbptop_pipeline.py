@@ -88,3 +88,24 @@ _SKLEARN_KNOWN = {
 )
 def test_svm_step_is_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+def test_resampler_balances_training_folds_only():
+    from imblearn.over_sampling import RandomOverSampler
+
+    rng = np.random.default_rng(0)
+    clips = [Clip.from_frames(rng.integers(0, 256, (12, 24, 24), dtype=np.uint8), name=f"c{i}")
+             for i in range(8)]
+    y = np.array([0, 0, 0, 0, 0, 1, 1, 2])
+    seen = []
+
+    class Spy(SVC):
+        def fit(self, X, y, sample_weight=None):
+            seen.append(np.bincount(y))
+            return super().fit(X, y, sample_weight)
+
+    pipe = make_lbptop_pipeline(cropper="passthrough", svm=Spy(kernel="linear"),
+                                resampler=RandomOverSampler(random_state=0))
+    assert list(pipe.named_steps) == ["crop", "tim", "lbptop", "resample", "svm"]
+    assert pipe.fit(clips, y).predict(clips).shape == (8,)
+    np.testing.assert_array_equal(seen[0], [5, 5, 5])

@@ -1,0 +1,44 @@
+"""Every script in examples/ runs to completion and writes the files its docstring names."""
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+# Files a docstring promises to write, e.g. ``apex_curve.png`` or ``lbptop_log.txt``.
+_WRITTEN = re.compile(r"``([\w.-]+\.(?:png|txt|csv|json|html))``")
+
+
+def _docstring(script):
+    return ast.get_docstring(ast.parse(script.read_text(encoding="utf-8"))) or ""
+
+
+def test_examples_exist():
+    assert EXAMPLES, f"no example scripts found in {ROOT / 'examples'}"
+
+
+@pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_runs(script, tmp_path):
+    docstring = _docstring(script)
+    assert docstring, f"{script.name} has no module docstring saying what it shows"
+    env = dict(os.environ)
+    env.update(SAATKIT_EXAMPLE_OUTPUT=str(tmp_path), OMP_NUM_THREADS="1", MPLBACKEND="Agg")
+    # Run against this checkout, installed or not.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    completed = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, (
+        f"{script.name} exited with {completed.returncode}\n--- stderr ---\n"
+        f"{completed.stderr}\n--- stdout ---\n{completed.stdout}"
+    )
+    assert completed.stdout.strip(), f"{script.name} printed nothing"
+    missing = [name for name in _WRITTEN.findall(docstring) if not (tmp_path / name).is_file()]
+    assert not missing, f"{script.name} did not write {missing} to SAATKIT_EXAMPLE_OUTPUT"
