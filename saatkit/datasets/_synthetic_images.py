@@ -1,0 +1,105 @@
+"""Macro-expression face images for the synthetic teacher set.
+
+Each person is rendered once as a plain-RGB portrait; each image warps it with a full-
+intensity expression and a small head pose, maps it to a recording style, adds sensor
+noise and crops a square around the face as a detector would.
+"""
+
+import cv2
+import numpy as np
+
+from ._face_renderer import N_LANDMARKS
+from ._synthetic_catalogue import IMAGE, MACRO_IDENTITY, MACRO_SUBJECT, SubjectStyle
+from ._synthetic_motion import warp_region
+from ._synthetic_source import expression_field, moved_landmarks, portrait_scene
+from ._synthetic_styles import STYLES, apply_style, optics_blur
+from ._synthetic_wrinkles import wrinkle_map
+
+# Side of the face crop in inter-ocular distances, centred 0.6 IOD below the eyes:
+# raised brows to chin, cheek to cheek, as a face detector's box.
+CROP_IODS = 2.8
+# Smallest Jacobian determinant the expression may reach: below it the warp would fold
+# the skin over itself, so the expression is weakened instead.
+_MIN_JACOBIAN = 0.25
+
+
+def fold_free_fraction(field):
+    """Largest f in (0, 1] with det(I + f grad(field)) >= the fold limit everywhere."""
+    dxx = np.gradient(field[..., 0], axis=1)
+    dxy = np.gradient(field[..., 0], axis=0)
+    dyx = np.gradient(field[..., 1], axis=1)
+    dyy = np.gradient(field[..., 1], axis=0)
+    trace, det = dxx + dyy, dxx * dyy - dxy * dyx
+    for f in np.linspace(1, 0.05, 20):
+        if (1 + f * trace + f * f * det).min() >= _MIN_JACOBIAN:
+            return float(f)
+    return 0.05
+
+
+def _crop_box(points):
+    """Square box (x0, y0, x1, y1) around a face from its landmarks."""
+    left, right = points[36:42].mean(0), points[42:48].mean(0)
+    eyes = right - left
+    iod = np.hypot(*eyes)
+    down = np.array([-eyes[1], eyes[0]]) / iod
+    centre = (left + right) / 2 + 0.6 * iod * down
+    half = CROP_IODS * iod / 2
+    return centre[0] - half, centre[1] - half, centre[0] + half, centre[1] + half
+
+
+def _cut(image, box):
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    h, w = image.shape[:2]
+    pad = max(0, -x0, -y0, x1 - w, y1 - h)
+    if pad:
+        image = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    return image[y0 + pad:y1 + pad, x0 + pad:x1 + pad], (x0, y0, x1, y1)
+
+
+def render_expression_images(labels, people, styles, image_size, seed, acts, peak):
+    """Render one face image per entry of ``labels`` / ``people`` (identity indices).
+
+    Returns the images (n, image_size, image_size, 3) uint8 RGB, their landmarks
+    (n, 68, 2) in image pixels, and one metadata dict per image.
+    """
+    n = len(labels)
+    iod = max(image_size / CROP_IODS, 40.0)
+    images = np.empty((n, image_size, image_size, 3), np.uint8)
+    marks = np.empty((n, N_LANDMARKS, 2))
+    rows = [None] * n
+    behaviours = {}
+    # Grouped by person, so each portrait is rendered once.
+    for i in np.argsort(people, kind="stable"):
+        k = int(people[i])
+        scene = portrait_scene((seed, MACRO_IDENTITY, k), iod)
+        if k not in behaviours:
+            behaviours[k] = SubjectStyle(np.random.default_rng([seed, MACRO_SUBJECT, k]),
+                                         acts, peak)
+        rng = np.random.default_rng([seed, IMAGE, int(i)])
+        style = STYLES[styles[rng.integers(len(styles))]]
+        emotion, units, pattern, strength, wrinkles = behaviours[k].act(rng, int(labels[i]))
+        field, at_landmarks = expression_field(scene, pattern, strength)
+        fraction = fold_free_fraction(field)
+        head = (rng.normal(0, 0.04) * iod, rng.normal(0, 0.04) * iod,
+                np.deg2rad(rng.normal(0, 3.0)), 1 + rng.normal(0, 0.03))
+        x0, y0, x1, y1 = scene.roi
+        darkening = fraction * wrinkle_map(scene.wrinkles, wrinkles, scene.roi)
+        region = scene.image[y0:y1, x0:x1] * (1 - darkening[..., None])
+        frame = scene.image.copy()
+        frame[y0:y1, x0:x1] = warp_region(region, scene.grid_x, scene.grid_y, scene.mask,
+                                          field, head, scene.centre, fraction, iterations=6)
+        points = moved_landmarks(scene, scene.landmarks, head, fraction * at_landmarks)
+        patch, (bx0, by0, bx1, by1) = _cut(frame, _crop_box(points))
+        patch = optics_blur(apply_style(patch, style), style, iod)
+        noise = rng.standard_normal(patch.shape, dtype=np.float32)
+        patch = patch + noise * np.float32(style.noise / 255)
+        patch = cv2.resize(patch, (image_size, image_size), interpolation=cv2.INTER_AREA)
+        patch = np.clip(patch * 255 + 0.5, 0, 255).astype(np.uint8)
+        images[i] = patch if patch.ndim == 3 else patch[..., None]
+        s = image_size / (bx1 - bx0)
+        marks[i] = (points - (bx0, by0) + 0.5) * s - 0.5
+        rows[i] = {"label": int(labels[i]), "emotion": emotion,
+                   "action_units": units,
+                   "peak": round(fraction * strength, 6), "style": style.name,
+                   "identity": f"expr{k:03d}"}
+    return images, marks, rows

@@ -1,0 +1,425 @@
+"""Frames of synthetic clips, rendered on demand from a seed and a few parameters.
+
+A :class:`SyntheticSource` holds only a :class:`ClipSpec` (seeds, timing, the
+expression's landmark displacement), so clips are tiny to pickle and their key is a
+digest of exactly what determines their pixels. The neutral scene of each identity is
+rendered once per process (an LRU cache) and every frame is a warp of it plus sensor
+noise drawn from a per-frame seed, so ``read([i])`` equals ``read()[i]`` byte for byte.
+"""
+
+import functools
+from dataclasses import astuple, dataclass
+
+import numpy as np
+
+from ._face_renderer import (
+    LEFT_EYE, N_LANDMARKS, RIGHT_EYE, FaceLayout, _eye_arcs, random_identity, render_identity,
+)
+from ._sources import CropSource, FrameSource, _check_indices, _digest
+from ._synthetic_motion import (
+    ExpressionBasis, intensity_profile, similarity_displacement, warp_region,
+)
+from ._synthetic_wrinkles import render_wrinkles, wrinkle_map
+from ._synthetic_styles import (
+    STYLES, apply_style, light_direction, make_background, optics_blur, scene_size,
+)
+
+# Part of every clip key: bump it whenever a change alters rendered pixels.
+RENDERER_VERSION = 1
+
+# RBF width of the expression field, in IOD: wide enough to move the skin between
+# landmarks, narrow enough that a brow movement leaves the eye in place.
+_FIELD_SIGMA = 0.14
+# Landmarks that anchor the field: all but the inner lips, which nearly coincide in a
+# closed mouth and would make the interpolation ill-posed.
+_FIELD_CENTRES = np.arange(60)
+_STYLE_ENTROPY = {name: i for i, name in enumerate(sorted(STYLES))}
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """Everything that determines a synthetic clip's frames.
+
+    Attributes
+    ----------
+    identity : tuple of int
+        Seed of the person (:func:`random_identity`) and of their scene.
+    population : str
+        Appearance range the person is drawn from (a key of ``POPULATIONS``).
+    style : str
+        Recording style, a key of :data:`STYLES`.
+    scale : float
+        Scene scale (1 is the full size).
+    fps : float
+        Frame rate of the rendered frames.
+    n_frames : int
+    onset, apex, offset : int
+        0-based frame positions of the expression.
+    expression : tuple of float
+        Landmark displacement pattern at the apex, 68 x 2 flattened, face coordinates.
+    peak : float
+        Largest landmark displacement at the apex, in IOD.
+    wrinkles : tuple of (str, float, float)
+        Action units and how deep their wrinkles get at the apex on the image-left and
+        image-right halves of the face (a fraction of the skin's brightness).
+    nuisance : tuple of int
+        Seed of the head motion, blinks, flicker and sensor noise.
+    first_frame : int
+        Frame number of the first frame (as in a longer recording).
+    """
+
+    identity: tuple
+    population: str
+    style: str
+    scale: float
+    fps: float
+    n_frames: int
+    onset: int
+    apex: int
+    offset: int
+    expression: tuple
+    peak: float
+    wrinkles: tuple
+    nuisance: tuple
+    first_frame: int = 0
+
+
+@dataclass
+class Scene:
+    """One identity's neutral scene, with what warping it needs.
+
+    Attributes
+    ----------
+    style : RecordingStyle or None
+        The style the scene is recorded in; None for a plain-RGB portrait.
+    layout : FaceLayout
+    landmarks : ndarray (68, 2)
+        Neutral landmarks, scene pixels.
+    image : ndarray (H, W, 3) or (H, W), float32
+        The neutral scene in [0, 1].
+    closed_eyes : ndarray
+        The region ``eye_box`` of ``image`` with the eyes closed.
+    eye_box : tuple (x0, y0, x1, y1)
+    eye_curves : list of two [upper lid, lower lid] curves, scene pixels
+    roi : tuple (x0, y0, x1, y1)
+        The region that moves (the head); outside it frames equal ``image``.
+    grid_x, grid_y : ndarray (h, w), float32
+        Scene coordinates of the ROI's pixels.
+    mask : ndarray (h, w), float32
+        How much each ROI pixel moves with the head.
+    basis : ExpressionBasis
+    centre : ndarray (2,)
+        Centre of head rotations.
+    wrinkles : dict
+        Action unit -> darkening patches (:func:`render_wrinkles`).
+    """
+
+    style: object
+    layout: FaceLayout
+    landmarks: np.ndarray
+    image: np.ndarray
+    closed_eyes: np.ndarray
+    eye_box: tuple
+    eye_curves: list
+    roi: tuple
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    mask: np.ndarray
+    basis: ExpressionBasis
+    centre: np.ndarray
+    wrinkles: dict
+
+    @property
+    def iod(self):
+        return self.layout.iod
+
+
+def _build_scene(person, layout, background, style):
+    """Render ``person`` over ``background`` and prepare what warping the result needs.
+
+    ``style`` None keeps the rendering in plain RGB (styled later, per image).
+    """
+    r = render_identity(person, background, layout)
+    image, closed = r.image, r.closed_eyes
+    if style is not None:
+        image = optics_blur(apply_style(image, style), style, layout.iod)
+        closed = optics_blur(apply_style(closed, style), style, layout.iod)
+    height, width = background.shape[:2]
+    ys, xs = np.nonzero(r.head_mask > 1e-3)
+    x0, y0 = int(max(xs.min() - 2, 0)), int(max(ys.min() - 2, 0))
+    x1, y1 = int(min(xs.max() + 3, width)), int(min(ys.max() + 3, height))
+    grid_x, grid_y = np.meshgrid(np.arange(x0, x1, dtype=np.float32),
+                                 np.arange(y0, y1, dtype=np.float32))
+    return Scene(
+        style=style, layout=layout, landmarks=r.landmarks, image=image, closed_eyes=closed,
+        eye_box=r.eye_box,
+        eye_curves=[[layout.to_scene(c) for c in _eye_arcs(person["landmarks"][idx])]
+                    for idx in (LEFT_EYE, RIGHT_EYE)],
+        roi=(x0, y0, x1, y1), grid_x=grid_x, grid_y=grid_y,
+        mask=np.ascontiguousarray(r.head_mask[y0:y1, x0:x1]),
+        basis=ExpressionBasis(r.landmarks[_FIELD_CENTRES], _FIELD_SIGMA * layout.iod),
+        # The head turns about the middle of the face, near the nose.
+        centre=layout.to_scene([[0.0, 0.6]])[0],
+        wrinkles=render_wrinkles(person["landmarks"], layout, (x0, y0, x1, y1)),
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def neutral_scene(identity, population, style_name, scale):
+    """Render (once per process) the neutral scene of ``identity`` in a style.
+
+    Parameters
+    ----------
+    identity : tuple of int
+    population : str
+    style_name : str
+    scale : float
+
+    Returns
+    -------
+    scene : Scene
+    """
+    style = STYLES[style_name]
+    person = random_identity(list(identity), population)
+    rng = np.random.default_rng([*identity, _STYLE_ENTROPY[style_name]])
+    person["light"] = light_direction(rng, style)
+    person["ambient"] = style.ambient
+    width, height = scene_size(style, scale)
+    iod = style.iod * scale * rng.uniform(0.92, 1.08)
+    # Eyes placed so that the chin (1.9 IOD below them) and most of the hair (up to 2.2
+    # IOD above) stay in the frame.
+    cx = width * rng.uniform(0.42, 0.58)
+    cy = float(np.clip(height * rng.uniform(0.36, 0.46), 1.9 * iod, height - 2.2 * iod))
+    layout = FaceLayout((cx, cy), iod, person["roll"])
+    background = make_background(rng, style, (width, height))
+    return _build_scene(person, layout, background, style)
+
+
+@functools.lru_cache(maxsize=8)
+def portrait_scene(identity, iod):
+    """Render (once per process) ``identity`` as a plain-RGB portrait with this IOD."""
+    person = random_identity(list(identity))
+    rng = np.random.default_rng([*identity, len(_STYLE_ENTROPY)])
+    width, height = int(np.ceil(4.6 * iod)), int(np.ceil(5.6 * iod))
+    layout = FaceLayout((width / 2, 2.5 * iod), iod, person["roll"])
+    background = make_background(rng, STYLES["natural"], (width, height))
+    return _build_scene(person, layout, background, None)
+
+
+class _Motion:
+    """The label-independent nuisances of one clip, drawn from its seed.
+
+    Head pose: a per-clip offset (the subject sat a little differently) plus a slow
+    drift of up to 0.005 IOD, 0.1 degrees and 0.15% in scale; a blink in 15% of clips (closing in 40-60
+    ms, opening in 80-120 ms, 50-100% closed); a slow light flicker of up to 0.6%.
+    """
+
+    def __init__(self, nuisance, iod, duration):
+        rng = np.random.default_rng(list(nuisance))
+        self.base = np.array([
+            np.clip(rng.normal(0, 0.03), -0.08, 0.08) * iod,
+            np.clip(rng.normal(0, 0.03), -0.08, 0.08) * iod,
+            np.deg2rad(rng.normal(0, 0.5)),
+            1 + rng.normal(0, 0.008),
+        ])
+        self.amplitude = np.array([rng.uniform(0, 0.005) * iod, rng.uniform(0, 0.005) * iod,
+                                   np.deg2rad(rng.uniform(0, 0.1)), rng.uniform(0, 0.0015)])
+        self.period = rng.uniform(1.0, 3.0, 4)
+        self.phase = rng.uniform(0, 2 * np.pi, 4)
+        self.blink = None
+        if rng.random() < 0.15:
+            start = rng.uniform(-0.05, duration)
+            close, reopen = rng.uniform(0.04, 0.06), rng.uniform(0.08, 0.12)
+            self.blink = (start, start + close, start + close + reopen, rng.uniform(0.5, 1.0))
+        self.flicker = (rng.uniform(0, 0.006), rng.uniform(0.2, 1.0), rng.uniform(0, 2 * np.pi))
+
+    def head(self, t):
+        return self.base + self.amplitude * np.sin(2 * np.pi * t / self.period + self.phase)
+
+    def closure(self, t):
+        if self.blink is None:
+            return 0.0
+        start, shut, end, depth = self.blink
+        if start < t <= shut:
+            return depth * (t - start) / (shut - start)
+        if shut < t < end:
+            return depth * (end - t) / (end - shut)
+        return 0.0
+
+    def gain(self, t):
+        amp, period, phase = self.flicker
+        return 1 + amp * np.sin(2 * np.pi * t / period + phase)
+
+
+@functools.lru_cache(maxsize=8)
+def _clip_state(spec):
+    """Per-clip arrays (scene, expression field, motion, profile) of the last few clips."""
+    scene = neutral_scene(spec.identity, spec.population, spec.style, spec.scale)
+    pattern = np.asarray(spec.expression, float).reshape(N_LANDMARKS, 2)
+    field, at_landmarks = expression_field(scene, pattern, spec.peak)
+    motion = _Motion(spec.nuisance, scene.iod, spec.n_frames / spec.fps)
+    profile = intensity_profile(np.arange(spec.n_frames), spec.onset, spec.apex, spec.offset)
+    darkening = wrinkle_map(scene.wrinkles, spec.wrinkles, scene.roi)
+    if scene.image.ndim == 3:
+        darkening = darkening[..., None]
+    return scene, field, at_landmarks, motion, profile, darkening
+
+
+class SyntheticSource(FrameSource):
+    """Frames of one synthetic clip, rendered on demand from a :class:`ClipSpec`.
+
+    Parameters
+    ----------
+    spec : ClipSpec
+    """
+
+    def __init__(self, spec):
+        if not isinstance(spec, ClipSpec):
+            raise TypeError(f"spec must be a ClipSpec, got {type(spec).__name__}.")
+        self.spec = spec
+        self.frame_numbers = spec.first_frame + np.arange(spec.n_frames, dtype=np.int64)
+
+    @property
+    def key(self):
+        return _digest("synthetic", RENDERER_VERSION, astuple(self.spec))
+
+    def __repr__(self):
+        s = self.spec
+        return f"SyntheticSource(style={s.style!r}, scale={s.scale}, n_frames={s.n_frames})"
+
+    def _read(self, indices):
+        spec = self.spec
+        scene, field, _, motion, profile, darkening = _clip_state(self.spec)
+        x0, y0, x1, y1 = scene.roi
+        noise = scene.style.noise / 255.0
+        frames = []
+        for i in indices:
+            t = i / spec.fps
+            region = scene.image[y0:y1, x0:x1]
+            if profile[i] > 0:
+                region = region * (1 - np.float32(profile[i]) * darkening)
+            closure = motion.closure(t)
+            if closure > 0:
+                region = _blink(scene, region.copy(), closure)
+            warped = warp_region(region, scene.grid_x, scene.grid_y, scene.mask, field,
+                                 motion.head(t), scene.centre, profile[i])
+            frame = scene.image.copy()
+            frame[y0:y1, x0:x1] = warped
+            frame *= np.float32(motion.gain(t))
+            rng = np.random.default_rng([*spec.nuisance, int(i)])
+            frame += rng.standard_normal(frame.shape, dtype=np.float32) * np.float32(noise)
+            frames.append(np.clip(frame * 255 + 0.5, 0, 255).astype(np.uint8))
+        if not frames:
+            return np.zeros((0,) + scene.image.shape, np.uint8)
+        return np.stack(frames)
+
+    def landmarks(self, indices=None):
+        """The true 68 landmarks of frames ``indices``, (k, 68, 2) in frame pixels."""
+        indices = _check_indices(indices, len(self), self)
+        spec = self.spec
+        scene, _, at_landmarks, motion, profile, _ = _clip_state(self.spec)
+        base = scene.landmarks
+        out = np.empty((len(indices), N_LANDMARKS, 2))
+        for k, i in enumerate(indices):
+            t = i / spec.fps
+            p = base.copy()
+            closure = motion.closure(t)
+            if closure > 0:
+                for upper, lower in ((37, 41), (38, 40), (43, 47), (44, 46)):
+                    p[upper] += closure * (base[lower] - base[upper])
+            out[k] = moved_landmarks(scene, p, motion.head(t), profile[i] * at_landmarks)
+        return out
+
+
+def expression_field(scene, pattern, peak):
+    """The expression field of ``pattern`` (68 x 2, face coordinates) at its apex.
+
+    Returns the field over the scene's ROI, float32 (h, w, 2) in pixels, and its value
+    at the 68 landmarks, scaled so that the largest landmark displacement is ``peak``
+    inter-ocular distances.
+    """
+    layout = scene.layout
+    displacement = layout.to_scene(pattern) - layout.to_scene(np.zeros((1, 2)))
+    weights = scene.basis.weights(displacement[_FIELD_CENTRES])
+    at_landmarks = scene.basis.at(scene.landmarks, weights)
+    largest = np.linalg.norm(at_landmarks, axis=1).max()
+    if largest > 0:
+        ratio = peak * scene.iod / largest
+        weights, at_landmarks = weights * ratio, at_landmarks * ratio
+    x0, y0, x1, y1 = scene.roi
+    return scene.basis.grid(weights, (x0, y0), (y1 - y0, x1 - x0)), at_landmarks
+
+
+def moved_landmarks(scene, points, head, expression):
+    """Landmarks ``points`` (68, 2) moved by the head transform and the expression."""
+    x0, y0, _, _ = scene.roi
+    base = scene.landmarks
+    col = np.clip(np.round(base[:, 0]).astype(int) - x0, 0, scene.mask.shape[1] - 1)
+    row = np.clip(np.round(base[:, 1]).astype(int) - y0, 0, scene.mask.shape[0] - 1)
+    moves = scene.mask[row, col][:, None]
+    hx, hy = similarity_displacement(head, scene.centre, points[:, 0], points[:, 1])
+    return points + moves * np.column_stack([hx, hy]) + expression
+
+
+def _blink(scene, region, closure):
+    """Lower both upper lids of ``region`` (the scene's ROI, copied) by ``closure``."""
+    x0, y0 = scene.roi[:2]
+    ex0, ey0, ex1, ey1 = scene.eye_box
+    patch = region[ey0 - y0:ey1 - y0, ex0 - x0:ex1 - x0]
+    closed = scene.closed_eyes
+    ys = np.arange(ey0, ey1, dtype=np.float32)[:, None]
+    xs = np.arange(ex0, ex1, dtype=np.float32)
+    lash = 0.02 * scene.iod
+    for upper, lower in scene.eye_curves:
+        top = _along(upper, xs)
+        bottom = _along(lower, xs)
+        inside = ((xs >= upper[:, 0].min()) & (xs <= upper[:, 0].max()))[None, :]
+        lid = top + closure * (bottom - top)
+        alpha = np.clip(lid - ys + 0.5, 0, 1) * np.clip(ys - top + 1.5, 0, 1) * inside
+        line = np.exp(-(((ys - lid) / lash) ** 2)) * inside * np.float32(min(closure * 4, 1))
+        a = alpha if patch.ndim == 2 else alpha[..., None]
+        patch[...] = patch * (1 - a) + closed * a
+        patch *= (1 - 0.8 * line) if patch.ndim == 2 else (1 - 0.8 * line)[..., None]
+    return region
+
+
+def _along(curve, xs):
+    order = np.argsort(curve[:, 0])
+    return np.interp(xs, curve[order, 0], curve[order, 1]).astype(np.float32)[None, :]
+
+
+def synthetic_landmarks(clip, indices=None):
+    """The true 68 landmark positions of a synthetic clip's frames.
+
+    Parameters
+    ----------
+    clip : Clip
+        A clip of :func:`make_synthetic_megc2019`, or a crop of one
+        (:meth:`Clip.crop`), whose landmarks are mapped into the crop.
+    indices : sequence of int, default=None
+        0-based frame positions; all frames when None.
+
+    Returns
+    -------
+    landmarks : ndarray of shape (n_frames, 68, 2)
+        (x, y) in pixels of the clip's frames, iBUG 68-point order, where the renderer
+        drew each feature (pixel centres at integer coordinates).
+    """
+    source = getattr(clip, "source", clip)
+    crops = []
+    while isinstance(source, CropSource):
+        crops.append(source)
+        source = source.parent
+    if not isinstance(source, SyntheticSource):
+        raise TypeError(
+            f"synthetic_landmarks needs a clip of make_synthetic_megc2019, got a clip whose "
+            f"frames come from {type(source).__name__}."
+        )
+    points = source.landmarks(indices)
+    for crop in reversed(crops):
+        x0, y0, x1, y1 = crop.box
+        height, width = crop.output_size
+        sx, sy = width / (x1 - x0), height / (y1 - y0)
+        points = np.stack([(points[..., 0] - x0 + 0.5) * sx - 0.5,
+                           (points[..., 1] - y0 + 0.5) * sy - 0.5], axis=-1)
+    return points
