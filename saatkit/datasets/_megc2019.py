@@ -24,7 +24,7 @@ def megc2019_clip_list():
         Columns database, subject (``"casme2/sub01"``, ``"samm/006"``, ``"smic/s01"``),
         name and label (0 negative, 1 positive, 2 surprise), in the list's order.
     """
-    text = resources.files("saatkit.datasets").joinpath("data").joinpath(OFFICIAL_LIST)
+    text = resources.files("saatkit.datasets.data").joinpath(OFFICIAL_LIST)
     table = pd.read_csv(
         io.StringIO(text.read_text(encoding="utf-8")),
         header=None,
