@@ -43,7 +43,11 @@ TEACHER_CANDIDATES = {
 #: so those are saatkit's choices. "demo" is sized so that the whole protocol runs on a
 #: 2-core CPU in minutes: 32x32 faces, a ResNet-20 teacher (batches of 16, so that a
 #: small auxiliary set gives it enough steps) and a ResNet-8 student, a larger learning
-#: rate, and a small CycleGAN.
+#: rate, PyTorch's default (He-uniform) initialisation, and a small CycleGAN. N(0, 0.02)
+#: weights start a deep network so far from a useful scale that it needs tens of epochs
+#: to leave chance: a ResNet-20 teacher on 800 synthetic expression images was still at
+#: a training loss of 1.01 (chance is 1.10) after the demo's 10 epochs, and reached a
+#: held-out UAR of 0.55, against 0.96 with the default initialisation.
 PRESETS = {
     "paper": {
         "face_size": 256,
@@ -62,6 +66,7 @@ PRESETS = {
         "style_params": {"image_size": 256, "n_filters": 64, "n_blocks": 9, "n_epochs": 200,
                   "batch_size": 1},
         "n_expressions": 16478,
+        "init_std": 0.02,
     },
     "demo": {
         "face_size": 32,
@@ -80,6 +85,7 @@ PRESETS = {
         "style_params": {"image_size": 32, "n_filters": 8, "n_blocks": 2, "n_epochs": 6,
                   "batch_size": 8},
         "n_expressions": 1000,
+        "init_std": None,
     },
 }
 
@@ -131,6 +137,7 @@ def make_teacher(name=None, *, preset="demo", random_state=0, device="cpu", verb
         max_epochs=settings["teacher_epochs"],
         batch_size=settings["teacher_batch_size"],
         lr=settings["teacher_lr"],
+        init_std=settings["init_std"],
         classes=[0, 1, 2],
         class_weight="balanced",
         random_state=random_state,
@@ -231,6 +238,7 @@ def make_saat_pipeline(teacher, *, variant="sa-at", preset="demo", style=None, c
             max_epochs=settings["student_epochs"],
             batch_size=settings["student_batch_size"],
             lr=settings["student_lr"],
+            init_std=settings["init_std"],
             classes=[0, 1, 2],
             class_weight="balanced",
             random_state=random_state,
