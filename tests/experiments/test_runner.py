@@ -44,6 +44,7 @@ def test_results_folder(reference):
         assert (out / "figures" / figure).exists()
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64") == 7 and "synthetic" in html
+    assert any("stay near chance" in note for note in metrics["notes"])
 
 
 def test_killed_run_resumes_with_identical_metrics(reference, tmp_path, monkeypatch):
