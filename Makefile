@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 # The CPU build of torch; set TORCH="torch" (or a CUDA build) on a GPU machine.
 TORCH ?= torch==2.13.0
+# Parallel folds and clips of the demo (the results do not depend on it).
+N_JOBS ?= 2
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.saatkit-installed
 
@@ -18,10 +20,10 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/saatkit demo
+	$(BIN)/saatkit demo --n-jobs $(N_JOBS)
 
 quick-demo: $(STAMP)
-	$(BIN)/saatkit demo --quick
+	$(BIN)/saatkit demo --quick --n-jobs $(N_JOBS)
 
 test: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest

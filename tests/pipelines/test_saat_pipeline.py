@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 from sklearn.frozen import FrozenEstimator
-from sklearn.model_selection import LeaveOneGroupOut, cross_validate
+from sklearn.metrics import recall_score
+from sklearn.model_selection import LeaveOneGroupOut, cross_validate, train_test_split
 
 from saatkit.datasets import make_synthetic_expressions, make_synthetic_megc2019
 from saatkit.metrics import uf1_scorer
@@ -100,9 +101,6 @@ def test_teacher_alone_predicts_apex_frames(clips, teacher, tmp_path):
 def test_demo_teacher_learns_the_expression_set():
     # The demo preset's teacher, trained as the demo trains it, must recognise held-out
     # macro-expressions: from N(0, 0.02) weights it stayed near chance after 10 epochs.
-    from sklearn.metrics import recall_score
-    from sklearn.model_selection import train_test_split
-
     aux = make_synthetic_expressions(600, image_size=32, random_state=0)
     X_train, X_test, y_train, y_test = train_test_split(
         aux.X, aux.y, test_size=0.2, stratify=aux.y, random_state=0)
