@@ -40,6 +40,7 @@ from sklearn.svm import LinearSVC  # noqa: E402
 from saatkit.datasets import (  # noqa: E402
     make_synthetic_expressions, make_synthetic_megc2019, synthetic_landmarks,
 )
+from saatkit.datasets._sources import cut_box  # noqa: E402
 from saatkit.preprocessing._face_models import detect_faces, landmarks_68  # noqa: E402
 from saatkit.utils import map_clips  # noqa: E402
 
@@ -66,14 +67,9 @@ def _face_box(frame, clip):
 
 
 def _difference(frames, box):
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
-    crops = []
-    for frame in frames:
-        grey = _grey(frame).astype(np.float32)
-        pad = max(0, -x0, -y0, x1 - grey.shape[1], y1 - grey.shape[0])
-        grey = cv2.copyMakeBorder(grey, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-        crops.append(cv2.resize(grey[y0 + pad:y1 + pad, x0 + pad:x1 + pad], (SIZE, SIZE),
-                                interpolation=cv2.INTER_AREA))
+    box = tuple(int(round(v)) for v in box)
+    crops = [cv2.resize(cut_box(_grey(frame).astype(np.float32), box), (SIZE, SIZE),
+                        interpolation=cv2.INTER_AREA) for frame in frames]
     return (crops[1] - crops[0]).ravel()
 
 

@@ -259,6 +259,16 @@ class ArraySource(FrameSource):
         return f"ArraySource(shape={self.frames.shape})"
 
 
+def cut_box(image, box):
+    """The pixels of the integer box ``(x0, y0, x1, y1)``; outside the image, the border repeats."""
+    x0, y0, x1, y1 = box
+    h, w = image.shape[:2]
+    pad = max(0, -x0, -y0, x1 - w, y1 - h)
+    if pad:
+        image = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    return image[y0 + pad : y1 + pad, x0 + pad : x1 + pad]
+
+
 class CropSource(FrameSource):
     """A fixed box cut from every frame of another source, resized to one size.
 
@@ -292,12 +302,8 @@ class CropSource(FrameSource):
         interpolation = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
         cropped = []
         for frame in frames:
-            h, w = frame.shape[:2]
-            pad = max(0, -x0, -y0, x1 - w, y1 - h)
-            if pad:
-                frame = cv2.copyMakeBorder(frame, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-            patch = frame[y0 + pad : y1 + pad, x0 + pad : x1 + pad]
-            patch = cv2.resize(patch, (out_w, out_h), interpolation=interpolation)
+            patch = cv2.resize(cut_box(frame, self.box), (out_w, out_h),
+                               interpolation=interpolation)
             if self.color == "rgb" and patch.ndim == 2:
                 patch = cv2.cvtColor(patch, cv2.COLOR_GRAY2RGB)
             elif self.color == "grey" and patch.ndim == 3:

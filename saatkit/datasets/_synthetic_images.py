@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from ._face_renderer import N_LANDMARKS
+from ._sources import cut_box
 from ._synthetic_catalogue import IMAGE, MACRO_IDENTITY, MACRO_SUBJECT, SubjectStyle
 from ._synthetic_motion import warp_region
 from ._synthetic_source import expression_field, moved_landmarks, portrait_scene
@@ -37,23 +38,15 @@ def fold_free_fraction(field):
 
 
 def _crop_box(points):
-    """Square box (x0, y0, x1, y1) around a face from its landmarks."""
+    """Square integer box (x0, y0, x1, y1) around a face from its landmarks."""
     left, right = points[36:42].mean(0), points[42:48].mean(0)
     eyes = right - left
     iod = np.hypot(*eyes)
     down = np.array([-eyes[1], eyes[0]]) / iod
     centre = (left + right) / 2 + 0.6 * iod * down
     half = CROP_IODS * iod / 2
-    return centre[0] - half, centre[1] - half, centre[0] + half, centre[1] + half
-
-
-def _cut(image, box):
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
-    h, w = image.shape[:2]
-    pad = max(0, -x0, -y0, x1 - w, y1 - h)
-    if pad:
-        image = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-    return image[y0 + pad:y1 + pad, x0 + pad:x1 + pad], (x0, y0, x1, y1)
+    box = (centre[0] - half, centre[1] - half, centre[0] + half, centre[1] + half)
+    return tuple(int(round(v)) for v in box)
 
 
 def render_expression_images(labels, people, styles, image_size, seed, acts, peak):
@@ -89,7 +82,8 @@ def render_expression_images(labels, people, styles, image_size, seed, acts, pea
         frame[y0:y1, x0:x1] = warp_region(region, scene.grid_x, scene.grid_y, scene.mask,
                                           field, head, scene.centre, fraction, iterations=6)
         points = moved_landmarks(scene, scene.landmarks, head, fraction * at_landmarks)
-        patch, (bx0, by0, bx1, by1) = _cut(frame, _crop_box(points))
+        bx0, by0, bx1, by1 = box = _crop_box(points)
+        patch = cut_box(frame, box)
         patch = optics_blur(apply_style(patch, style), style, iod)
         noise = rng.standard_normal(patch.shape, dtype=np.float32)
         patch = patch + noise * np.float32(style.noise / 255)
