@@ -19,28 +19,39 @@ from tqdm.auto import tqdm
 
 from ..metrics import uar_score, uf1_score, war_score
 from ..pipelines import (
+    FLOW_NETWORKS,
     METHODS,
     PRESETS,
     VARIANTS,
+    make_flow_pipeline,
     make_lbptop_pipeline,
     make_saat_pipeline,
     make_teacher,
+    split_method,
     stateless_prefix,
 )
 from ..protocol import evaluate_loso
 from ._report import save_figure, write_results
 
+_VARIANT_METHODS = [m for m in METHODS if m != "lbptop" and m not in FLOW_NETWORKS]
+
 SYNTHETIC_NOTE = (
     "Data: saatkit's built-in synthetic benchmark (procedurally rendered faces with "
     "synthetic micro-expressions in SMIC-, CASME II- and SAMM-like styles, and a synthetic "
-    "macro-expression set for the teacher). It exercises every stage for real, but its "
+    "macro-expression set for the teachers). It exercises every stage for real, but its "
     "numbers say nothing about real micro-expression recognition and must not be compared "
-    "with the paper's tables."
+    "with the paper's tables. As in the real databases, the SMIC clips carry no apex "
+    "annotation: their apex is spotted, the others' is annotated."
 )
 DEMO_NOTE = (
-    "Preset 'demo': the deep methods classify one apex frame of a 32x32 face, where a "
-    "synthetic micro-expression moves the face by well under a pixel; on the synthetic "
-    "benchmark they stay near chance (UAR 1/3) and their ranking is noise."
+    "Preset 'demo'. Which rows learn, and why: a synthetic micro-expression moves the face "
+    "by well under a pixel of a 32x32 apex frame, so a single apex frame carries almost no "
+    "class signal and the apex-frame rows (ResNet, ResNet&SA, ResNet&AT, SA-AT) stay near "
+    "chance (UAR 1/3); their ranking is noise. The motion from onset to apex carries the "
+    "class: LBP-TOP and every flow row learn. The renderer's expressions are smooth warps "
+    "of a neutral face, which optical flow models exactly, so the flow rows flatter flow: "
+    "on real data they will score lower. benchmarks/bench_sanity.py shows the apex-frame "
+    "rows learning on a sanity set with stronger expressions."
 )
 
 
@@ -55,6 +66,9 @@ def _load_micro(config, settings):
     if data["synthetic"]:
         bunch = make_synthetic_megc2019(max_frames=data["max_frames"],
                                         random_state=config["random_state"])
+        # Real SMIC has no apex annotation: its synthetic stand-in is spotted too.
+        bunch.X = [clip.replace(apex=None) if clip.database == "smic" else clip
+                   for clip in bunch.X]
     else:
         bunch = load_megc2019(casme2=data["casme2"], samm=data["samm"], smic=data["smic"],
                               casme2_annotations=data["casme2_annotations"],
@@ -72,15 +86,17 @@ def _load_micro(config, settings):
     return bunch
 
 
-def _load_expressions(config, settings):
+def _load_expressions(config, settings, neutral):
+    """The auxiliary set at the crop size, with neutral faces when a flow teacher needs them."""
     from ..datasets import load_expression_images, make_synthetic_expressions
 
-    size = settings["face_size"]
+    size = settings["crop_size"]
     if config["data"]["synthetic"]:
         n = config["data"]["n_expressions"] or settings["n_expressions"]
-        return make_synthetic_expressions(n, image_size=size,
+        return make_synthetic_expressions(n, image_size=size, return_neutral=neutral,
                                           random_state=config["random_state"] + 1)
-    return load_expression_images(config["data"]["expressions"], image_size=(size, size))
+    return load_expression_images(config["data"]["expressions"], image_size=(size, size),
+                                  return_neutral=neutral)
 
 
 @contextlib.contextmanager
@@ -113,8 +129,87 @@ def _teacher_scores(teacher, X, y):
     return {"WAR": war_score(y, pred), "UAR": uar_score(y, pred), "UF1": uf1_score(y, pred)}
 
 
+def _teacher_inputs(aux, settings, inputs):
+    """The auxiliary set as each input kind: shrunk faces, or neutral -> expression flow."""
+    from ..preprocessing import ImageResizer, OpticalFlow
+
+    sets = {"apex": ImageResizer(settings["face_size"]).fit_transform(aux.X)}
+    if "flow" in inputs:
+        pairs = ImageResizer(settings["flow_face_size"]).fit_transform(
+            np.stack([aux.neutral, aux.X], axis=1))
+        sets["flow"] = OpticalFlow(settings["flow_method"], output_size=settings["flow_size"]
+                                   ).fit_transform(pairs)
+    return sets
+
+
+def _fit_teachers(config, settings, aux, inputs, out):
+    """Table 2 rows, and the fitted teacher of each input the methods need.
+
+    The candidates of Table 2 are trained on the apex-like faces, as in the paper; the
+    preset's teacher is also trained on the flow input when a flow method needs it.
+    Each is scored on a stratified 20% of the auxiliary set it never saw.
+    """
+    seed = config["random_state"]
+    train, test = train_test_split(np.arange(len(aux.y)), test_size=0.2, stratify=aux.y,
+                                   random_state=seed)
+    dataset = "synthetic expressions" if config["data"]["synthetic"] else "auxiliary set"
+    rows, teachers = [], {}
+    for input, X in _teacher_inputs(aux, settings, inputs).items():
+        names = config["teachers"] if input == "apex" else []
+        if input in inputs:
+            names = list(dict.fromkeys(names + [settings["teacher"]]))
+        for name in tqdm(names, desc=f"teachers ({input})", unit="net"):
+            candidate = make_teacher(name, preset=config["preset"], random_state=seed,
+                                     device=config["device"], **config["overrides"])
+            fingerprint = joblib.hash([candidate.get_params(), X[train], aux.y[train]])
+            fitted = _cached_fit(out / "teachers" / f"{name}-{input}.pkl", candidate,
+                                 X[train], aux.y[train], fingerprint)
+            rows.append({"dataset": f"{dataset} ({input})", "method": name,
+                         **_teacher_scores(fitted, X[test], aux.y[test])})
+            if name == settings["teacher"] and input in inputs:
+                teachers[input] = fitted
+    return rows, teachers
+
+
+def _pipeline(method, config, teachers, cache):
+    common = dict(memory=str(cache), n_jobs=config["n_jobs"])
+    if method == "lbptop":
+        return make_lbptop_pipeline(**common)
+    common.update(preset=config["preset"], random_state=config["random_state"],
+                  device=config["device"], **config["overrides"])
+    if method in FLOW_NETWORKS:
+        return make_flow_pipeline(method, **common)
+    variant, input = split_method(method)
+    return make_saat_pipeline(teachers[input], variant=variant, input=input, **common)
+
+
+def _evaluate(config, micro, teachers, out, log):
+    """Every method under LOSO; steps that learn nothing run once for all folds."""
+    results, prepared = {}, {}
+    for method in config["methods"]:
+        pipeline = _pipeline(method, config, teachers, out / "cache")
+        k = stateless_prefix(pipeline)
+        prefix_key = joblib.hash(pipeline[:k].get_params()) if k else None
+        with _stage(f"{METHODS[method]}: preprocessing {len(micro.X)} clips", log):
+            if prefix_key not in prepared:
+                prepared[prefix_key] = pipeline[:k].fit_transform(micro.X) if k else micro.X
+        with _stage(f"{METHODS[method]}: leave-one-subject-out", log):
+            results[method] = evaluate_loso(
+                pipeline[k:], prepared[prefix_key], micro.y, micro.groups,
+                database=micro.database, subjects=[c.subject for c in micro.X],
+                names=[c.name for c in micro.X], n_jobs=config["n_jobs"],
+                checkpoint=out / "checkpoints" / method, progress=METHODS[method])
+        log(f"[saatkit] {METHODS[method]}: UF1 {results[method].uf1:.4f} "
+            f"UAR {results[method].uar:.4f}")
+    return results
+
+
 def run_experiments(config, *, log=print):
     """Run the configured experiments and write the results folder.
+
+    The stages are: data (micro-expression clips, and the auxiliary expression set
+    when a method needs a teacher), teachers (Table 2, and the teacher of each input),
+    evaluation (every method under leave-one-subject-out), report.
 
     Parameters
     ----------
@@ -133,90 +228,37 @@ def run_experiments(config, *, log=print):
     settings = _settings(config)
     out = Path(config["output"])
     out.mkdir(parents=True, exist_ok=True)
-    cache = out / "cache"
-    seed = config["random_state"]
-    device = config["device"]
-    n_jobs = config["n_jobs"]
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    deep_methods = [m for m in config["methods"] if m in VARIANTS]
+    inputs = {split_method(m)[1] for m in config["methods"] if m in _VARIANT_METHODS}
 
     with _stage("loading data", log):
         micro = _load_micro(config, settings)
         log(f"[saatkit] {len(micro.X)} clips, {len(np.unique(micro.groups))} subjects")
-        aux = _load_expressions(config, settings) if deep_methods else None
+        aux = _load_expressions(config, settings, "flow" in inputs) if inputs else None
 
-    teacher_rows, teacher = [], None
-    if deep_methods:
+    teacher_rows, teachers = [], {}
+    if inputs:
         with _stage("Table 2: teacher candidates", log):
-            X_train, X_test, y_train, y_test = train_test_split(
-                aux.X, aux.y, test_size=0.2, stratify=aux.y, random_state=seed)
-            names = list(dict.fromkeys(config["teachers"] + [settings["teacher"]]))
-            dataset = "synthetic expressions" if config["data"]["synthetic"] else "auxiliary set"
-            for name in tqdm(names, desc="teachers", unit="net"):
-                candidate = make_teacher(name, preset=config["preset"], random_state=seed,
-                                         device=device, **config["overrides"])
-                fingerprint = joblib.hash([candidate.get_params(), y_train, X_train.shape])
-                fitted = _cached_fit(out / "teachers" / f"{name}.pkl", candidate, X_train,
-                                     y_train, fingerprint)
-                if name in config["teachers"]:
-                    teacher_rows.append({"dataset": dataset, "method": name,
-                                         **_teacher_scores(fitted, X_test, y_test)})
-                if name == settings["teacher"]:
-                    teacher = fitted
+            teacher_rows, teachers = _fit_teachers(config, settings, aux, inputs, out)
 
-    style = None
-    if any(VARIANTS[m][2] for m in deep_methods):
-        from ..preprocessing import StyleAggregator
-
-        with _stage("style aggregation (fitted once on the auxiliary set)", log):
-            style = StyleAggregator(method=settings["style_method"], **settings["style_params"],
-                                    random_state=seed, device=device)
-            fingerprint = joblib.hash([style.get_params(), aux.X.shape, aux.y])
-            style = _cached_fit(out / "style_aggregator.pkl", style, aux.X, None, fingerprint)
-
-    results = {}
-    prepared = {}
-    apex_frames = None
-    for method in config["methods"]:
-        if method == "lbptop":
-            pipeline = make_lbptop_pipeline(memory=str(cache), n_jobs=n_jobs)
-        else:
-            pipeline = make_saat_pipeline(teacher, variant=method, preset=config["preset"],
-                                          style=style, memory=str(cache), n_jobs=n_jobs,
-                                          random_state=seed, device=device,
-                                          **config["overrides"])
-        k = stateless_prefix(pipeline)
-        prefix_key = joblib.hash(pipeline[:k].get_params()) if k else None
-        with _stage(f"{METHODS[method]}: preprocessing {len(micro.X)} clips", log):
-            if prefix_key not in prepared:
-                prepared[prefix_key] = pipeline[:k].fit_transform(micro.X) if k else micro.X
-        if method in VARIANTS and k == 2:
-            apex_frames = prepared[prefix_key]
-        with _stage(f"{METHODS[method]}: leave-one-subject-out", log):
-            results[method] = evaluate_loso(
-                pipeline[k:], prepared[prefix_key], micro.y, micro.groups,
-                database=micro.database, subjects=[c.subject for c in micro.X],
-                names=[c.name for c in micro.X], n_jobs=n_jobs,
-                checkpoint=out / "checkpoints" / method, progress=METHODS[method])
-        log(f"[saatkit] {METHODS[method]}: UF1 {results[method].uf1:.4f} "
-            f"UAR {results[method].uar:.4f}")
+    results = _evaluate(config, micro, teachers, out, log)
 
     with _stage("figures and report", log):
-        figures = _figures(out, results, micro, apex_frames, teacher, style, config)
+        figures = _figures(out, results, micro, teachers, config)
         notes = [SYNTHETIC_NOTE] if config["data"]["synthetic"] else []
-        if config["data"]["synthetic"] and config["preset"] == "demo" and deep_methods:
+        if config["data"]["synthetic"] and config["preset"] == "demo":
             notes.append(DEMO_NOTE)
         seconds = time.perf_counter() - start
         notes.append(f"Preset {config['preset']!r}; {len(micro.X)} clips, "
                      f"{len(np.unique(micro.groups))} LOSO folds; run time {seconds:.0f} s "
                      "(folds finished by an earlier, interrupted run are not timed again).")
         report = write_results(out, teacher_rows=teacher_rows, results=results,
-                               names=METHODS, variants=VARIANTS, figures=figures, notes=notes)
+                               names=METHODS, figures=figures, notes=notes)
     return {"teachers": teacher_rows, "results": results, "report": report,
             "seconds": time.perf_counter() - start}
 
 
-def _figures(out, results, micro, apex_frames, teacher, style, config):
+def _figures(out, results, micro, teachers, config):
     from matplotlib.figure import Figure
 
     figures = {}
@@ -224,44 +266,42 @@ def _figures(out, results, micro, apex_frames, teacher, style, config):
         figure = result.plot_confusion_matrices(title=METHODS[method])
         figures[f"Confusion matrices: {METHODS[method]}"] = save_figure(
             figure, out / "figures" / f"confusion_{method}.png")
-    if style is not None and apex_frames is not None:
-        from ..preprocessing import plot_style_grid
+    if "apex" not in teachers:
+        return figures
+    # The apex faces every apex-input method starts from (cached per clip).
+    faces = make_saat_pipeline(teachers["apex"], variant="resnet", preset=config["preset"],
+                               memory=str(out / "cache"), n_jobs=config["n_jobs"],
+                               **config["overrides"])[:3].fit_transform(micro.X)
+    if any(VARIANTS[split_method(m)[0]][2] for m in results if m in _VARIANT_METHODS):
+        from ..preprocessing import StyleAggregator, plot_style_grid
 
-        figure = plot_style_grid(apex_frames, style.transform(apex_frames), micro.database,
+        settings = _settings(config)
+        # For display only: the aggregator of the folds, fitted on every clip's face.
+        style = StyleAggregator(settings["style_method"], **settings["style_params"],
+                                random_state=config["random_state"]).fit(faces)
+        figure = plot_style_grid(faces, style.transform(faces), micro.database,
                                  figure=Figure(figsize=(9, 6), layout="constrained"))
-        figures["Style aggregation: apex frames before and after"] = save_figure(
+        figures["Style aggregation: apex faces before and after"] = save_figure(
             figure, out / "figures" / "style_aggregation.png")
-    if teacher is not None and apex_frames is not None:
-        figures["Attention maps of the teacher and an attention-transfer student"] = (
-            save_figure(_attention_figure(teacher, apex_frames, micro, config),
-                        out / "figures" / "attention_maps.png"))
+    figures["Attention maps of the apex teacher"] = save_figure(
+        _attention_figure(teachers["apex"], faces, micro), out / "figures" / "attention_maps.png")
     return figures
 
 
-def _attention_figure(teacher, apex_frames, micro, config):
-    """Teacher and student attention on a few faces; the student is fitted on all clips."""
+def _attention_figure(teacher, faces, micro):
+    """The teacher's attention on one face of each database."""
     from matplotlib.figure import Figure
 
-    from ..pipelines import make_saat_pipeline
-
-    pipeline = make_saat_pipeline(teacher, variant="resnet-at", preset=config["preset"],
-                                  random_state=config["random_state"], device=config["device"],
-                                  **config["overrides"])
-    student = pipeline.named_steps["classifier"].fit(apex_frames, micro.y)
     rows = [int(np.flatnonzero(micro.database == db)[0]) for db in np.unique(micro.database)]
-    faces = apex_frames[rows]
-    maps = {"teacher": teacher.attention_maps(faces), "student": student.attention_maps(faces)}
-    n_stages = len(maps["teacher"])
-    figure = Figure(figsize=(2 * (1 + 2 * n_stages), 2.1 * len(rows)), layout="constrained")
-    axes = figure.subplots(len(rows), 1 + 2 * n_stages, squeeze=False)
+    maps = teacher.attention_maps(faces[rows])
+    figure = Figure(figsize=(2 * (1 + len(maps)), 2.1 * len(rows)), layout="constrained")
+    axes = figure.subplots(len(rows), 1 + len(maps), squeeze=False)
     for r, row in enumerate(rows):
-        axes[r, 0].imshow(faces[r], cmap="gray")
+        axes[r, 0].imshow(faces[row], cmap="gray")
         axes[r, 0].set_title(str(micro.database[row]))
-        for s in range(n_stages):
-            for j, who in enumerate(("teacher", "student")):
-                ax = axes[r, 1 + 2 * s + j]
-                ax.imshow(np.asarray(maps[who][s][r]), cmap="inferno")
-                ax.set_title(f"{who} stage {s + 1}", fontsize=8)
+        for s, stage in enumerate(maps):
+            axes[r, 1 + s].imshow(np.asarray(stage[r]), cmap="inferno")
+            axes[r, 1 + s].set_title(f"stage {s + 1}", fontsize=8)
     for ax in axes.ravel():
         ax.axis("off")
     return figure

@@ -1,23 +1,29 @@
-"""Ready-made pipelines: the SA-AT method, its ablation variants and the LBP-TOP baseline."""
+"""Ready-made pipelines: SA-AT and its ablation variants, the flow family, LBP-TOP."""
 
+from ._flow import make_flow_pipeline
 from ._lbptop import make_lbptop_pipeline
-from ._saat import (
+from ._presets import (
+    FLOW_NETWORKS,
+    INPUTS,
     METHODS,
     PRESETS,
     TEACHER_CANDIDATES,
     VARIANTS,
-    make_saat_pipeline,
-    make_teacher,
-    stateless_prefix,
+    split_method,
 )
+from ._saat import make_saat_pipeline, make_teacher, stateless_prefix
 
 __all__ = [
+    "FLOW_NETWORKS",
+    "INPUTS",
     "METHODS",
     "PRESETS",
     "TEACHER_CANDIDATES",
     "VARIANTS",
+    "make_flow_pipeline",
     "make_lbptop_pipeline",
     "make_saat_pipeline",
     "make_teacher",
+    "split_method",
     "stateless_prefix",
 ]

@@ -1,104 +1,12 @@
-"""SA-AT as one Pipeline, its ablation variants (Table 3), teachers (Table 2) and presets."""
+"""SA-AT as one Pipeline, its ablation variants (Table 3) and teachers (Table 2)."""
 
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from ..preprocessing import ApexSpotter, FaceCropper
-
-#: Methods of the paper's Tables 3 and 4: key -> display name.
-METHODS = {
-    "lbptop": "LBP-TOP",
-    "resnet": "ResNet",
-    "resnet-sa": "ResNet&SA",
-    "resnet-at": "ResNet&AT",
-    "sa-at": "SA-AT",
-}
-
-#: The ablation of Table 3: key -> (display name, attention transfer, style aggregation).
-VARIANTS = {
-    "resnet": ("ResNet", False, False),
-    "resnet-sa": ("ResNet&SA", False, True),
-    "resnet-at": ("ResNet&AT", True, False),
-    "sa-at": ("SA-AT", True, True),
-}
-
-#: Teacher candidates of Table 2: key -> (network class name, module parameters).
-TEACHER_CANDIDATES = {
-    "alexnet": ("SmallAlexNet", {}),
-    "vgg16": ("SmallVGG16", {}),
-    "resnet-20": ("CifarResNet", {"depth": 20}),
-    "resnet-32": ("CifarResNet", {"depth": 32}),
-    "resnet-38": ("CifarResNet", {"depth": 38}),
-    "resnet-50": ("CifarResNet", {"depth": 50}),
-    "resnet-56": ("CifarResNet", {"depth": 56}),
-    "resnet-110": ("CifarResNet", {"depth": 110}),
-}
-
-#: Named settings. "paper" follows Zhou et al. (2019) where the paper says (256x256
-#: faces, ResNet-110 teacher, batches of 64 and 16, learning rate 1e-4, N(0, 0.02)
-#: weights; the optimiser, Adam, is saatkit's choice);
-#: it is meant for a GPU; the paper does not give the student's depth, the epochs or beta,
-#: so those are saatkit's choices. "demo" is sized so that the whole protocol runs on a
-#: 2-core CPU in minutes: 32x32 faces, a ResNet-20 teacher (batches of 16, so that a
-#: small auxiliary set gives it enough steps) and a ResNet-8 student, a larger learning
-#: rate, PyTorch's default (He-uniform) initialisation, and a small CycleGAN. N(0, 0.02)
-#: weights start a deep network so far from a useful scale that it needs tens of epochs
-#: to leave chance: a ResNet-20 teacher on 800 synthetic expression images was still at
-#: a training loss of 1.01 (chance is 1.10) after the demo's 10 epochs, and reached a
-#: held-out UAR of 0.55, against 0.96 with the default initialisation.
-PRESETS = {
-    "paper": {
-        "face_size": 256,
-        "apex_method": "lbp",
-        "teacher": "resnet-110",
-        "teacher_candidates": ["alexnet", "vgg16", "resnet-38", "resnet-50", "resnet-110"],
-        "teacher_epochs": 60,
-        "teacher_batch_size": 64,
-        "teacher_lr": 1e-4,
-        "student_depth": 20,
-        "student_epochs": 60,
-        "student_batch_size": 16,
-        "student_lr": 1e-4,
-        "beta": 1.0,
-        "style_method": "cyclegan",
-        "style_params": {"image_size": 256, "n_filters": 64, "n_blocks": 9, "n_epochs": 200,
-                  "batch_size": 1},
-        "n_expressions": 16478,
-        "init_std": 0.02,
-    },
-    "demo": {
-        "face_size": 32,
-        "apex_method": "lbp",
-        "teacher": "resnet-20",
-        "teacher_candidates": ["alexnet", "vgg16", "resnet-20"],
-        "teacher_epochs": 10,
-        "teacher_batch_size": 16,
-        "teacher_lr": 1e-3,
-        "student_depth": 8,
-        "student_epochs": 4,
-        "student_batch_size": 16,
-        "student_lr": 1e-3,
-        "beta": 1.0,
-        "style_method": "cyclegan",
-        "style_params": {"image_size": 32, "n_filters": 8, "n_blocks": 2, "n_epochs": 6,
-                  "batch_size": 8},
-        "n_expressions": 1000,
-        "init_std": None,
-    },
-}
-
-
-def _preset(preset, overrides):
-    if preset not in PRESETS:
-        raise ValueError(f"preset must be one of {sorted(PRESETS)}, got {preset!r}.")
-    settings = dict(PRESETS[preset])
-    unknown = set(overrides) - set(settings)
-    if unknown:
-        raise TypeError(f"Unknown preset settings {sorted(unknown)}; known: {sorted(settings)}.")
-    settings.update(overrides)
-    return settings
+from ..preprocessing import ApexSpotter, FaceCropper, ImageResizer
+from ._presets import INPUTS, TEACHER_CANDIDATES, VARIANTS, preset_settings
 
 
 def make_teacher(name=None, *, preset="demo", random_state=0, device="cpu", verbose=0,
@@ -126,7 +34,7 @@ def make_teacher(name=None, *, preset="demo", random_state=0, device="cpu", verb
     """
     from .. import nn as saat_nn
 
-    settings = _preset(preset, overrides)
+    settings = preset_settings(preset, overrides)
     name = settings["teacher"] if name is None else name
     if name not in TEACHER_CANDIDATES:
         raise ValueError(f"Unknown teacher {name!r}; choose from {list(TEACHER_CANDIDATES)}.")
@@ -148,49 +56,58 @@ def make_teacher(name=None, *, preset="demo", random_state=0, device="cpu", verb
 
 def _frozen(estimator):
     """Wrap a fitted estimator so that a Pipeline's fit leaves it as it is."""
-    if isinstance(estimator, FrozenEstimator):
-        return estimator
-    try:
-        check_is_fitted(estimator)
-    except NotFittedError:
+    if isinstance(estimator, FrozenEstimator) or not _is_fitted(estimator):
         return estimator
     return FrozenEstimator(estimator)
 
 
-def make_saat_pipeline(teacher, *, variant="sa-at", preset="demo", style=None, cropper=None,
-                       spotter=None, memory=None, n_jobs=None, random_state=0, device="cpu",
-                       verbose=0, **overrides):
+def make_saat_pipeline(teacher, *, variant="sa-at", input="apex", preset="demo", style=None,
+                       cropper=None, spotter=None, memory=None, n_jobs=None, random_state=0,
+                       device="cpu", verbose=0, **overrides):
     """SA-AT (or one of its ablation variants) as one Pipeline from clips to classes.
 
-    The steps are ``crop`` (:class:`~saatkit.preprocessing.FaceCropper`), ``apex``
-    (:class:`~saatkit.preprocessing.ApexSpotter`), ``style``
+    With the paper's apex input the steps are ``crop``
+    (:class:`~saatkit.preprocessing.FaceCropper` at ``crop_size``), ``apex``
+    (:class:`~saatkit.preprocessing.ApexSpotter`, on that crop), ``resize``
+    (:class:`~saatkit.preprocessing.ImageResizer` to ``face_size``), ``style``
     (:class:`~saatkit.preprocessing.StyleAggregator`, or ``"passthrough"``) and
     ``classifier``: the frozen teacher itself, or an
     :class:`~saatkit.nn.AttentionTransferClassifier` student that learns from it.
+
+    With ``input="flow"`` the apex step returns each clip's onset and apex frames, the
+    resize step shrinks them to ``flow_face_size``, the style step re-renders both, and ``flow`` (:class:`~saatkit.preprocessing.OpticalFlow`)
+    turns them into a ``flow_size`` image of u, v and optical strain, which the
+    teacher (trained on neutral -> expression flow of the auxiliary set) and the student
+    classify.
 
     Parameters
     ----------
     teacher : TeacherClassifier
         The teacher, **fitted** on an auxiliary facial-expression set (never on the
-        micro-expression clips); it enters every fold frozen.
+        micro-expression clips), on inputs of the kind ``input`` names; it enters every
+        fold frozen.
     variant : {"sa-at", "resnet-at", "resnet-sa", "resnet"}, default="sa-at"
-        The paper's Table 3: "resnet" applies the teacher to the apex frames; "resnet-sa"
-        applies it to style-aggregated apex frames; "resnet-at" trains a student with
-        attention transfer on the apex frames; "sa-at" does both.
+        The paper's Table 3: "resnet" applies the teacher; "resnet-sa" applies it after
+        style aggregation; "resnet-at" trains a student with attention transfer;
+        "sa-at" does both.
+    input : {"apex", "flow"}, default="apex"
+        What the networks classify: the apex frame (the paper), or the optical flow
+        from the onset to the apex frame.
     preset : {"demo", "paper"}, default="demo"
         Sizes and training settings (see :data:`PRESETS`).
     style : StyleAggregator, default=None
         The style step of the SA variants. A fitted aggregator enters frozen (the paper
         used a pre-trained style-aggregation model); an unfitted one is fitted in every
-        fold, on that fold's training apex frames; None makes an unfitted one from the
-        preset.
+        fold, on that fold's training faces (apex frames, or onset and apex frames);
+        None makes an unfitted one from the preset.
     cropper, spotter : estimator, default=None
-        Replace the default ``FaceCropper(output_size=face_size)`` or
-        ``ApexSpotter(method=apex_method)``.
+        Replace the default ``FaceCropper(output_size=crop_size)`` or
+        ``ApexSpotter(method=apex_method, fallback=apex_fallback)``; with the flow input
+        a spotter must return onset and apex frames (``output="pair"``).
     memory : str, Path or joblib.Memory, default=None
         Per-clip cache of cropping and apex spotting, shared by all folds.
     n_jobs : int, default=None
-        Parallel clips in cropping and apex spotting.
+        Parallel clips in cropping, apex spotting and optical flow.
     random_state : int, default=0
         Seed of the student and of an unfitted style aggregator.
     device : str, default="cpu"
@@ -209,19 +126,31 @@ def make_saat_pipeline(teacher, *, variant="sa-at", preset="demo", style=None, c
     >>> from saatkit.pipelines import make_saat_pipeline, make_teacher
     >>> pipe = make_saat_pipeline(make_teacher(), variant="resnet-at")
     >>> list(pipe.named_steps)
-    ['crop', 'apex', 'style', 'classifier']
+    ['crop', 'apex', 'resize', 'style', 'classifier']
+    >>> pipe = make_saat_pipeline(make_teacher(), variant="sa-at", input="flow")
+    >>> list(pipe.named_steps)
+    ['crop', 'apex', 'resize', 'style', 'flow', 'classifier']
     """
-    from ..nn import AttentionTransferClassifier, CifarResNet
-    from ..preprocessing import StyleAggregator
+    from ..preprocessing import OpticalFlow, StyleAggregator
 
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {list(VARIANTS)}, got {variant!r}.")
-    settings = _preset(preset, overrides)
+    if input not in INPUTS:
+        raise ValueError(f"input must be one of {list(INPUTS)}, got {input!r}.")
+    settings = preset_settings(preset, overrides)
     _, attention, aggregated = VARIANTS[variant]
+    if not attention and not _is_fitted(teacher):
+        raise ValueError(
+            f"variant={variant!r} classifies with the teacher itself, so the teacher must "
+            "be fitted on an auxiliary expression set first (teacher.fit(X_aux, y_aux)); "
+            "it is never trained on the micro-expression clips."
+        )
     if cropper is None:
-        cropper = FaceCropper(output_size=settings["face_size"], memory=memory, n_jobs=n_jobs)
+        cropper = FaceCropper(output_size=settings["crop_size"], memory=memory, n_jobs=n_jobs)
     if spotter is None:
-        spotter = ApexSpotter(method=settings["apex_method"], memory=memory, n_jobs=n_jobs)
+        spotter = ApexSpotter(method=settings["apex_method"], fallback=settings["apex_fallback"],
+                              output="pair" if input == "flow" else "frame", memory=memory,
+                              n_jobs=n_jobs)
     if not aggregated:
         style_step = "passthrough"
     elif style is None:
@@ -229,41 +158,61 @@ def make_saat_pipeline(teacher, *, variant="sa-at", preset="demo", style=None, c
                                      random_state=random_state, device=device)
     else:
         style_step = _frozen(style)
+    size = settings["face_size" if input == "apex" else "flow_face_size"]
+    steps = [("crop", cropper), ("apex", spotter), ("resize", ImageResizer(size)),
+             ("style", style_step)]
+    if input == "flow":
+        steps += [("flow", OpticalFlow(settings["flow_method"], output_size=settings["flow_size"],
+                                       n_jobs=n_jobs))]
     if attention:
-        classifier = AttentionTransferClassifier(
-            teacher=teacher,
-            module=CifarResNet,
-            module__depth=settings["student_depth"],
-            beta=settings["beta"],
-            max_epochs=settings["student_epochs"],
-            batch_size=settings["student_batch_size"],
-            lr=settings["student_lr"],
-            init_std=settings["init_std"],
-            classes=[0, 1, 2],
-            class_weight="balanced",
-            random_state=random_state,
-            device=device,
-            verbose=verbose,
-        )
+        classifier = _student(teacher, settings, random_state, device, verbose)
     else:
         classifier = _frozen(teacher)
-    return Pipeline([("crop", cropper), ("apex", spotter), ("style", style_step),
-                     ("classifier", classifier)])
+    return Pipeline([*steps, ("classifier", classifier)])
+
+
+def _is_fitted(estimator):
+    try:
+        check_is_fitted(estimator)
+    except NotFittedError:
+        return False
+    return True
+
+
+def _student(teacher, settings, random_state, device, verbose):
+    from ..nn import AttentionTransferClassifier, CifarResNet
+
+    return AttentionTransferClassifier(
+        teacher=teacher,
+        module=CifarResNet,
+        module__depth=settings["student_depth"],
+        beta=settings["beta"],
+        max_epochs=settings["student_epochs"],
+        batch_size=settings["student_batch_size"],
+        lr=settings["student_lr"],
+        init_std=settings["init_std"],
+        classes=[0, 1, 2],
+        class_weight="balanced",
+        random_state=random_state,
+        device=device,
+        verbose=verbose,
+    )
 
 
 def stateless_prefix(pipeline):
     """Number of leading steps that learn nothing from the training data.
 
-    Cropping, apex spotting, temporal interpolation and LBP-TOP treat every clip on its
-    own and their ``fit`` only checks parameters, so their output is the same in every
+    Cropping, apex spotting, resizing, optical flow, temporal interpolation and LBP-TOP
+    treat every clip on its own and their ``fit`` only checks parameters, so their output is the same in every
     fold: :func:`saatkit.experiments.run_protocol` computes it once for all clips and
     evaluates the remaining steps under LOSO, which gives the same predictions as
     refitting the whole pipeline per fold.
     """
     from ..features import LBPTOP
-    from ..preprocessing import TemporalInterpolator
+    from ..preprocessing import OpticalFlow, TemporalInterpolator
 
-    stateless = (FaceCropper, ApexSpotter, TemporalInterpolator, LBPTOP)
+    stateless = (FaceCropper, ApexSpotter, ImageResizer, OpticalFlow, TemporalInterpolator,
+                 LBPTOP)
     k = 0
     for _, step in pipeline.steps[:-1]:
         if not (step == "passthrough" or step is None or isinstance(step, stateless)):

@@ -2,6 +2,7 @@
 
 from ._apex_spotter import ApexSpotter, plot_apex_curve
 from ._face_cropper import FaceCropper, FaceNotFoundWarning, NoFaceError
+from ._resize import ImageResizer
 from ._style_features import style_gap, style_statistics
 from ._style_plot import plot_style_grid
 from ._temporal_interpolation import TemporalInterpolator
@@ -27,6 +28,7 @@ __all__ = [
     "ApexSpotter",
     "FaceCropper",
     "FaceNotFoundWarning",
+    "ImageResizer",
     "NoFaceError",
     "STYLE_PRESETS",
     "StyleAggregator",

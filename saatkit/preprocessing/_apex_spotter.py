@@ -14,6 +14,7 @@ from ._lbp import LBP_METHODS, lbp_histogram
 
 METHODS = ("lbp", "annotated", "middle", "frame_difference")
 _FALLBACKS = ("lbp", "middle", "frame_difference")
+OUTPUTS = ("frame", "pair")
 
 # 0-based indices in the iBUG 68-point scheme (image left / image right as seen).
 REGIONS = {
@@ -160,6 +161,21 @@ def _spot_clip(clip, *, method, fallback, lbp_points, lbp_radius, lbp_method, de
     return int(np.argmax(d)), d, best_frame
 
 
+def onset_position(clip, apex):
+    """The onset the motion is measured from: the annotated one, else the first frame.
+
+    A spotted apex can come before the annotated onset (the spotter measures from the
+    first frame); the first frame is then the onset, so that onset -> apex runs forward.
+    """
+    if clip.onset is not None and 0 <= clip.onset <= apex:
+        return int(clip.onset)
+    return 0
+
+
+def _onset_frame(clip):
+    return clip.read([onset_position(clip, clip.apex)])[0]
+
+
 class ApexSpotter(TransformerMixin, BaseEstimator):
     """Reduce each clip to its apex frame.
 
@@ -199,6 +215,11 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
         and the parameters.
     n_jobs : int, default=None
         Clips processed in parallel through joblib.
+    output : {"frame", "pair"}, default="frame"
+        What :meth:`transform` returns for each clip: its apex frame (the paper's
+        input), or its onset and apex frames, stacked on a new axis 1, for motion
+        features such as :class:`OpticalFlow`. The onset is the annotated onset, or
+        the first frame when the clip has none or the apex comes before it.
 
     Attributes
     ----------
@@ -255,7 +276,7 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
 
     def __init__(self, method="lbp", *, fallback="lbp", lbp_points=8, lbp_radius=1,
                  lbp_method="nri_uniform", detector="dlib", detection_size=640, memory=None,
-                 n_jobs=None):
+                 n_jobs=None, output="frame"):
         self.method = method
         self.fallback = fallback
         self.lbp_points = lbp_points
@@ -265,8 +286,11 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
         self.detection_size = detection_size
         self.memory = memory
         self.n_jobs = n_jobs
+        self.output = output
 
     def _validate_params(self):
+        if self.output not in OUTPUTS:
+            raise ValueError(f"output must be one of {OUTPUTS}, got {self.output!r}.")
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}.")
         if self.fallback not in _FALLBACKS:
@@ -334,7 +358,7 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
         return apex, d
 
     def transform(self, X):
-        """The apex frame of each clip.
+        """The apex frame (or the onset and apex frames) of each clip.
 
         Parameters
         ----------
@@ -343,7 +367,9 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        apex_frames : ndarray of shape (n_clips, H, W, 3) or (n_clips, H, W), uint8
+        frames : ndarray of uint8
+            ``output="frame"``: apex frames ``(n_clips, H, W, 3)`` or ``(n_clips, H, W)``.
+            ``output="pair"``: onset and apex frames ``(n_clips, 2, H, W[, 3])``.
         """
         check_is_fitted(self)
         clips = check_clips(X)
@@ -357,7 +383,12 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
                     f"{clips[0].name!r} has {first}: all clips must give frames of one size "
                     "and layout; crop them with FaceCropper first."
                 )
-        return np.stack([frame for _, _, frame in results])
+        apex_frames = np.stack([frame for _, _, frame in results])
+        if self.output == "frame":
+            return apex_frames
+        spotted = [clip.replace(apex=apex) for clip, (apex, _, _) in zip(clips, results)]
+        onsets = map_clips(_onset_frame, spotted, memory=self.memory, n_jobs=self.n_jobs)
+        return np.stack([np.stack(onsets), apex_frames], axis=1)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -245,11 +245,13 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : ndarray of shape (n, H, W) or (n, H, W, C), uint8
-            Training faces, grey or RGB.
+            Training faces, grey or RGB; or RGB stacks of frames ``(n, k, H, W, C)``
+            (such as the onset and apex frames of ``ApexSpotter(output="pair")``),
+            every frame of which is a training face of its sample's domain.
         y : None
             Ignored: the aggregation is unsupervised.
         domains : array-like of shape (n,), default=None
-            The database (or any style label) of each face. When given, these
+            The database (or any style label) of each sample. When given, these
             are the styles and KMeans is not run.
 
         Returns
@@ -257,7 +259,7 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         self : StyleAggregator
         """
         self._check_params()
-        X = check_face_images(X)
+        X, domains = _frames(X, domains)
         rng = check_random_state(self.random_state)
         grey_input = X.ndim == 3 or X.shape[-1] == 1
         self.n_channels_ = 1 if grey_input and self.grey == "keep" else 3
@@ -367,7 +369,8 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : ndarray of shape (n, H, W) or (n, H, W, C), uint8
-            Faces, grey or RGB.
+            Faces, grey or RGB, or RGB stacks of frames ``(n, k, H, W, C)``, each
+            frame re-rendered on its own.
 
         Returns
         -------
@@ -375,7 +378,8 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
             The faces in the aggregated style.
         """
         check_is_fitted(self)
-        X = check_face_images(X)
+        shape = np.shape(X)
+        X, _ = _frames(X, None)
         images = self._to_model_channels(X)
         if self.method == "moments":
             out = _match_moments(images, self.target_mean_, self.target_std_)
@@ -383,7 +387,7 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
             out = self._render_cyclegan(images)
         if out.shape[-1] == 3 and (X.ndim == 3 or X.shape[-1] == 1):
             out = np.round(out @ LUMA).astype(np.uint8)
-        return out.reshape(X.shape)
+        return out.reshape(shape)
 
     def _to_model_channels(self, X):
         """``(n, H, W, n_channels_)`` view of ``X``."""
@@ -490,6 +494,21 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         tags.input_tags.three_d_array = True
         tags.transformer_tags.preserves_dtype = ["uint8"]
         return tags
+
+
+def _frames(X, domains):
+    """Checked faces, with stacks of frames ``(n, k, H, W, C)`` made ``(n * k, H, W, C)``.
+
+    Each frame of a stack belongs to its sample's domain. Grey stacks are not accepted:
+    ``(n, k, H, W)`` cannot be told from RGB images ``(n, H, W, C)``.
+    """
+    X = np.asarray(X)
+    if X.ndim == 5 and X.shape[-1] == 3:
+        k = X.shape[1]
+        X = X.reshape(-1, *X.shape[2:])
+        if domains is not None:
+            domains = np.repeat(np.asarray(domains), k)
+    return check_face_images(X), domains
 
 
 def _check_int(name, value, minimum):
