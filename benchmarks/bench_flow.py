@@ -1,12 +1,14 @@
-"""Flow pairs per second of OpticalFlow's three methods on 128x128 faces, on one core.
+"""Flow pairs per second of OpticalFlow's three methods on 128x128 images, on one core.
 
 A real photograph (scikit-image's camera, 128x128) is moved by a sub-pixel shift of
 (0.6, -0.4) px and by a smooth warp (a small rotation and stretch plus a sinusoid of up to
 0.8 px), the pairs of tests/preprocessing/test_optical_flow.py. For each method the script
-times ``flow_image`` with its defaults (grey conversion, flow at full size, resizing to 28x28,
-strain, min-max scaling: what ``OpticalFlow.transform`` does per clip, less reading the
-frames) and prints the mean endpoint error of the flow at full size, leaving out a border
-of 1/8 of the side (the inner 96x96 pixels at 128). Everything runs on one thread; rates are per CPU second of the process.
+times ``flow_image`` with its defaults (grey conversion, flow at full size, resizing to
+28x28, strain, min-max scaling: what ``OpticalFlow.transform`` does per clip, less reading
+the frames) and prints the mean endpoint error of the flow at full size, leaving out a
+border of 1/8 of the side (the inner 96x96 pixels at 128). Everything runs on one thread;
+rates are per CPU second of the process, so that other work on a shared machine does not
+count.
 
     python benchmarks/bench_flow.py [--quick] [--size 128]
 """
@@ -55,7 +57,6 @@ def test_pairs(size):
 
 def pairs_per_second(method, onset, apex, n_pairs):
     flow_image(onset, apex, method=method)  # first call: imports and allocations
-    # CPU time of the process, so that other work on a shared machine does not count.
     start = time.process_time()
     for _ in range(n_pairs):
         flow_image(onset, apex, method=method)
