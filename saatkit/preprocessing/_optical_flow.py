@@ -148,8 +148,10 @@ def _clip_flow(clip, **params):
     onset, apex = clip.read(list(onset_apex(clip)))
     try:
         return _flow_image(onset, apex, **params)
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(f"{_describe(clip)}: {exc}") from None
+    except TypeError as exc:
+        raise TypeError(f"{_describe(clip)}: {exc}") from None
+    except ValueError as exc:
+        raise ValueError(f"{_describe(clip)}: {exc}") from None
 
 
 class OpticalFlow(TransformerMixin, BaseEstimator):

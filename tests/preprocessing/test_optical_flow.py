@@ -263,7 +263,7 @@ def test_method_params_reach_the_method():
     apex = uint8(ndimage.shift(CAMERA, (-0.4, 0.6), order=3, mode="nearest"))
     default = raw_flow("dis", uint8(CAMERA), apex)
     half = raw_flow("dis", uint8(CAMERA), apex, method_params={"finest_scale": 1})
-    # The preset's half-resolution flow is coarser, as measured: 0.16 against 0.05.
+    # The preset's half-resolution flow is coarser, as measured: 0.14 against 0.05.
     assert mean_epe(half, 0.6, -0.4) > 1.5 * mean_epe(default, 0.6, -0.4)
     frame = uint8(CAMERA[:48, :48])
     for method, changed in [("tvl1", {"attachment": 38.25}), ("farneback", {"winsize": 9}),
