@@ -38,7 +38,7 @@ METHOD_PARAMS = {
         "tol": (1e-4, [_NON_NEGATIVE]),
         "prefilter": (False, ["boolean"]),
     },
-    # The values of OpenCV's Farneback tutorial (and of most micro-expression code using it).
+    # The values of OpenCV's Farneback tutorial.
     "farneback": {
         "pyr_scale": (0.5, [Interval(Real, 0, 1, closed="neither")]),
         "levels": (3, [_COUNT]),
