@@ -2,13 +2,14 @@
 
 from ._apex_spotter import ApexSpotter, plot_apex_curve
 from ._face_cropper import FaceCropper, FaceNotFoundWarning, NoFaceError
+from ._optical_flow import OpticalFlow, flow_image
 from ._resize import ImageResizer
 from ._style_features import style_gap, style_statistics
 from ._style_plot import plot_style_grid
 from ._temporal_interpolation import TemporalInterpolator
 
 # StyleAggregator needs torch, which takes seconds to import: loading it on first use keeps
-# the joblib workers of the clip steps (cropping, spotting, TIM) quick to start.
+# the joblib workers of the clip steps (cropping, spotting, TIM, flow) quick to start.
 _TORCH_NAMES = {"STYLE_PRESETS", "StyleAggregator"}
 
 
@@ -25,14 +26,16 @@ def __dir__():
 
 
 __all__ = [
+    "STYLE_PRESETS",
     "ApexSpotter",
     "FaceCropper",
     "FaceNotFoundWarning",
     "ImageResizer",
     "NoFaceError",
-    "STYLE_PRESETS",
+    "OpticalFlow",
     "StyleAggregator",
     "TemporalInterpolator",
+    "flow_image",
     "plot_apex_curve",
     "plot_style_grid",
     "style_gap",
