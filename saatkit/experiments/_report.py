@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..pipelines import VARIANTS
 from ..protocol import format_table
 
 
@@ -39,26 +40,27 @@ def teacher_table(rows, floatfmt=".4f"):
     return "\n".join(lines)
 
 
-def ablation_table(results, variants, floatfmt=".4f"):
+def ablation_table(results, input="apex", floatfmt=".4f"):
     """Markdown table in the layout of the paper's Table 3 (AT, SA, UF1, UAR).
 
     Parameters
     ----------
     results : dict of str to LOSOResult
-        Results by method key.
-    variants : dict of str to tuple
-        Method key to ``(display name, uses attention transfer, uses style aggregation)``.
+        Results by method key (see :data:`saatkit.pipelines.METHODS`).
+    input : {"apex", "flow"}, default="apex"
+        The rows of the variants on this input.
     """
     lines = ["| Method | AT | SA | UF1 | UAR |", "|---|:---:|:---:|---:|---:|"]
-    for key, (name, at, sa) in variants.items():
+    for variant, (name, at, sa) in VARIANTS.items():
+        key = variant if input == "apex" else f"{variant}-{input}"
         if key in results:
             result = results[key]
             lines.append(f"| {name} | {'✓' if at else ''} | {'✓' if sa else ''} | "
                          f"{result.uf1:{floatfmt}} | {result.uar:{floatfmt}} |")
-    return "\n".join(lines)
+    return "\n".join(lines) if len(lines) > 2 else None
 
 
-def write_results(out, *, teacher_rows, results, names, variants, figures, notes):
+def write_results(out, *, teacher_rows, results, names, figures, notes):
     """Write the whole results folder and return the path of the HTML report.
 
     Parameters
@@ -71,8 +73,6 @@ def write_results(out, *, teacher_rows, results, names, variants, figures, notes
         LOSO results by method key.
     names : dict of str to str
         Display name of each method key.
-    variants : dict
-        The ablation variants, as :func:`ablation_table` takes them.
     figures : dict of str to Path
         Figure captions to PNG files already in ``out``.
     notes : list of str
@@ -82,8 +82,11 @@ def write_results(out, *, teacher_rows, results, names, variants, figures, notes
     tables = {}
     if teacher_rows:
         tables["Table 2: teacher candidates on the auxiliary set"] = teacher_table(teacher_rows)
-    if any(key in results for key in variants):
-        tables["Table 3: ablation"] = ablation_table(results, variants)
+    for input, title in (("apex", "the apex frame (the paper's input)"),
+                         ("flow", "onset -> apex optical flow")):
+        table = ablation_table(results, input)
+        if table is not None:
+            tables[f"Table 3: ablation on {title}"] = table
     if results:
         tables["Table 4: LOSO on the composite (pooled UF1/UAR)"] = format_table(
             {names[key]: result for key, result in results.items()})

@@ -143,6 +143,18 @@ def onset_apex(clip):
     return onset, clip.apex
 
 
+def _check_input(X):
+    """Clips, or a uint8 array of onset and apex frames ``(n, 2, H, W[, 3])``."""
+    if isinstance(X, np.ndarray):
+        if X.dtype != np.uint8 or X.ndim not in (4, 5) or X.shape[1] != 2 or not len(X):
+            raise ValueError(
+                "X must be a list of clips or a non-empty uint8 array of onset and apex "
+                f"frames (n, 2, H, W[, 3]); got {X.dtype} array of shape {X.shape}."
+            )
+        return X
+    return check_clips(X)
+
+
 def _clip_flow(clip, **params):
     """The flow image of one clip (cached per clip by :func:`map_clips`)."""
     onset, apex = clip.read(list(onset_apex(clip)))
@@ -307,18 +319,19 @@ class OpticalFlow(TransformerMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Check the parameters and that ``X`` is a list of clips; no frame is read.
+        """Check the parameters and the input; no frame is read.
 
         Parameters
         ----------
-        X : list of Clip
+        X : list of Clip or ndarray of shape (n, 2, H, W[, 3])
+            As for :meth:`transform`.
         y : ignored
 
         Returns
         -------
         self : OpticalFlow
         """
-        check_clips(X)
+        _check_input(X)
         self._flow_params()
         return self
 
@@ -327,19 +340,24 @@ class OpticalFlow(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : list of Clip
-            Clips with an apex (see Notes); usually faces cropped by
-            :class:`FaceCropper`.
+        X : list of Clip or ndarray of shape (n, 2, H, W[, 3])
+            Clips with an apex (see Notes), usually faces cropped by
+            :class:`FaceCropper`; or uint8 onset and apex frames stacked on axis 1, as
+            ``ApexSpotter(output="pair")`` returns them (then ``memory`` is not used:
+            the frames may have been changed by a step fitted in each fold, such as
+            style aggregation).
 
         Returns
         -------
         images : ndarray of shape (n_clips, len(components), output_size, output_size)
             float32.
         """
-        clips = check_clips(X)
-        images = map_clips(_clip_flow, clips, memory=self.memory, n_jobs=self.n_jobs,
-                           **self._flow_params())
-        return np.stack(images)
+        X = _check_input(X)
+        params = self._flow_params()
+        if isinstance(X, np.ndarray):
+            return np.stack([_flow_image(onset, apex, **params) for onset, apex in X])
+        return np.stack(map_clips(_clip_flow, X, memory=self.memory, n_jobs=self.n_jobs,
+                                  **params))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

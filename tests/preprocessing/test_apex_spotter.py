@@ -260,3 +260,33 @@ def test_bad_input_is_rejected(face):
     spotter = ApexSpotter().fit([_clip(np.stack([face] * 2))])
     with pytest.raises(TypeError, match="Clip"):
         spotter.spot(np.stack([face] * 2))
+
+
+def test_pair_output_gives_onset_and_apex_frames():
+    rng = np.random.default_rng(0)
+    frames = rng.integers(0, 255, (6, 32, 32), dtype=np.uint8)
+    annotated = Clip.from_frames(frames, name="a", onset=1, apex=4)
+    # A spotted apex (frame 0 differs most from... itself: 0) before the onset of 1:
+    # the motion is then measured from the first frame.
+    early = Clip.from_frames(frames, name="b", onset=3, apex=2)
+    pairs = ApexSpotter(method="annotated", output="pair").fit_transform([annotated, early])
+    assert pairs.shape == (2, 2, 32, 32)
+    np.testing.assert_array_equal(pairs[0], frames[[1, 4]])
+    np.testing.assert_array_equal(pairs[1], frames[[0, 2]])
+    apex = ApexSpotter(method="annotated").fit_transform([annotated, early])
+    np.testing.assert_array_equal(pairs[:, 1], apex)
+
+
+def test_pair_output_caches_the_onset_frame(tmp_path):
+    frames = np.random.default_rng(1).integers(0, 255, (5, 16, 16, 3), dtype=np.uint8)
+    clip = Clip.from_frames(frames, name="c", onset=0, apex=3)
+    spotter = ApexSpotter(method="annotated", output="pair", memory=str(tmp_path))
+    first = spotter.fit_transform([clip])
+    assert first.shape == (1, 2, 16, 16, 3)
+    np.testing.assert_array_equal(spotter.transform([clip]), first)
+
+
+def test_unknown_output_is_named():
+    clip = Clip.from_frames(np.zeros((3, 16, 16), np.uint8), name="c", apex=1)
+    with pytest.raises(ValueError, match="output"):
+        ApexSpotter(output="clip").fit([clip])

@@ -286,3 +286,16 @@ def test_flow_image_checks_the_frames():
         flow_image(face, uint8(CAMERA[:32, :33]))
     with pytest.raises(ValueError, match=r"grey \(H, W\) or RGB"):
         flow_image(face[..., None], face[..., None])
+
+
+def test_onset_apex_pairs_give_the_flow_of_their_clips():
+    rng = np.random.default_rng(0)
+    frames = rng.integers(0, 255, (4, 32, 32, 3), dtype=np.uint8)
+    frames[3] = np.roll(frames[1], 1, axis=1)
+    clip = Clip.from_frames(frames, name="c", onset=1, apex=3)
+    flow = OpticalFlow("farneback", output_size=16)
+    from_clip = flow.fit_transform([clip])
+    from_pair = flow.fit_transform(frames[[1, 3]][np.newaxis])
+    np.testing.assert_array_equal(from_clip, from_pair)
+    with pytest.raises(ValueError, match="onset and apex"):
+        flow.fit_transform(frames[:3][np.newaxis])

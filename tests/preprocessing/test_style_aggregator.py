@@ -389,3 +389,18 @@ def test_plot_style_grid(faces, fitted):
     assert again is figure and len(figure.axes) == 2 * 8
     with pytest.raises(ValueError, match="same"):
         plot_style_grid(images, out[:2], groups)
+
+
+def test_stacks_of_frames_are_styled_frame_by_frame():
+    rng = np.random.default_rng(0)
+    pairs = rng.integers(0, 255, (6, 2, 24, 24, 3), dtype=np.uint8)
+    pairs[3:] //= 3  # a second, darker style
+    domains = ["a"] * 3 + ["b"] * 3
+    stacked = StyleAggregator("moments").fit(pairs, domains=domains)
+    flat = StyleAggregator("moments").fit(pairs.reshape(12, 24, 24, 3),
+                                          domains=np.repeat(domains, 2))
+    np.testing.assert_allclose(stacked.target_mean_, flat.target_mean_)
+    out = stacked.transform(pairs)
+    assert out.shape == pairs.shape
+    np.testing.assert_array_equal(out.reshape(12, 24, 24, 3),
+                                  flat.transform(pairs.reshape(12, 24, 24, 3)))
