@@ -2,6 +2,9 @@
 
 - :class:`CifarResNet`, :class:`SmallAlexNet`, :class:`SmallVGG16`: torch
   networks whose stage outputs can be read with ``forward(x, return_stages=True)``.
+- :class:`STSTNet`, :class:`OFFApexNet`: the shallow networks of the
+  optical-flow methods, on float flow images ``(n, C, 28, 28)``, with stage
+  outputs too.
 - :func:`attention_map`, :func:`attention_transfer_loss`: the attention maps
   of Eq. 2 and the transfer term of Eq. 4 of Zhou et al. (2019).
 - :class:`TeacherClassifier`, :class:`AttentionTransferClassifier`: skorch /
@@ -9,6 +12,7 @@
 """
 
 from ._attention import attention_map, attention_transfer_loss
+from ._flow_nets import OFFApexNet, STSTNet
 from ._plain_nets import SmallAlexNet, SmallVGG16
 from ._resnet import CifarResNet
 from ._student import AttentionTransferClassifier
@@ -17,6 +21,8 @@ from ._teacher import TeacherClassifier
 __all__ = [
     "AttentionTransferClassifier",
     "CifarResNet",
+    "OFFApexNet",
+    "STSTNet",
     "SmallAlexNet",
     "SmallVGG16",
     "TeacherClassifier",

@@ -7,10 +7,13 @@ class StagedNet(nn.Module):
     """A convolutional network whose stage outputs can be read out.
 
     Subclasses set ``stem``, ``stages`` (an ``nn.ModuleList``) and ``head``.
-    Each stage output is the activation attention transfer compares; every
-    stage but the first halves the spatial size (rounding up), so stage ``j``
-    of an ``H x W`` input is ``ceil(H / 2**j) x ceil(W / 2**j)`` for all the
-    networks of this package, which lets them teach one another.
+    Each stage output is the activation attention transfer compares. In the
+    image networks (:class:`CifarResNet`, :class:`SmallAlexNet`,
+    :class:`SmallVGG16`) every stage but the first halves the spatial size
+    (rounding up), so stage ``j`` of an ``H x W`` input is
+    ``ceil(H / 2**j) x ceil(W / 2**j)``, which lets them teach one another;
+    :class:`OFFApexNet`'s two stages have the sizes of the first two, and
+    :class:`STSTNet`'s single stage is about a third of the input's.
     """
 
     def forward(self, x, return_stages=False):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from saatkit.nn import AttentionTransferClassifier, TeacherClassifier
+from saatkit.nn import AttentionTransferClassifier, STSTNet, TeacherClassifier
 
 
 def attention_distance(student, teacher, X):
@@ -24,3 +24,21 @@ def test_attention_transfer_brings_student_maps_to_the_teacher(blob_maker):
     with_transfer = attention_distance(transferred, teacher, X_test)
     without = attention_distance(baseline, teacher, X_test)
     assert with_transfer < 0.7 * without
+
+
+def test_flow_teacher_attention_moves_a_flow_students_maps_towards_it(flow_maker):
+    X_aux, y_aux = flow_maker(150, seed=20, noise=1.0)
+    X, y = flow_maker(60, seed=21, noise=1.0)
+    X_test, y_test = flow_maker(60, seed=22, noise=1.0)
+    teacher = TeacherClassifier(
+        STSTNet, lr=3e-3, batch_size=32, max_epochs=10, init_std=None, random_state=5
+    ).fit(X_aux, y_aux)
+    assert (teacher.predict(X_test) == y_test).mean() > 0.9
+
+    common = {"module": STSTNet, "lr": 1e-2, "max_epochs": 10, "init_std": None, "random_state": 0}
+    transferred = AttentionTransferClassifier(teacher, beta=10.0, **common).fit(X, y)
+    baseline = AttentionTransferClassifier(teacher, beta=0.0, **common).fit(X, y)
+
+    with_transfer = attention_distance(transferred, teacher, X_test)
+    without = attention_distance(baseline, teacher, X_test)
+    assert with_transfer < 0.8 * without
