@@ -1,7 +1,9 @@
 """LBP-TOP: local binary patterns on three orthogonal planes of a video volume."""
 
 import numbers
+from collections import Counter
 
+import cv2
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -84,21 +86,46 @@ def lbptop_codes(volume, radius=(1, 1, 4), n_neighbors=4):
     volume = np.asarray(volume)
     if volume.ndim != 3:
         raise ValueError(f"volume must be a grey (T, H, W) array, got shape {volume.shape}.")
-    _, _, rt = radius
-    border = max(radius[0], radius[1])
+    offsets = neighbor_offsets(radius, n_neighbors)
+    shape = _centre_shape(volume.shape, radius)
+    codes = [np.empty(shape, dtype=np.uint8 if len(o) <= 8 else np.uint16) for o in offsets]
+    _fill_codes(volume, radius, offsets, codes)
+    return codes
+
+
+def _centre_shape(shape, radius):
+    border, rt = max(radius[0], radius[1]), radius[2]
+    return (shape[0] - 2 * rt, shape[1] - 2 * border, shape[2] - 2 * border)
+
+
+def _fill_codes(volume, radius, offsets, codes):
+    """Write the codes of the three planes into ``codes``.
+
+    Each neighbour comparison is a whole-volume ``>=`` of shifted views; one that
+    several planes share (for P = 4 all six distinct ones) is made once and kept until
+    its last use. A code builds up as ``code = 2 code + bit`` from the top bit down.
+    """
+    border, rt = max(radius[0], radius[1]), radius[2]
     t_len, height, width = volume.shape
     centre_slices = (slice(rt, t_len - rt), slice(border, height - border),
                      slice(border, width - border))
     centre = volume[centre_slices]
-    codes = []
-    for offsets in neighbor_offsets(radius, n_neighbors):
-        code = np.zeros(centre.shape, dtype=np.uint8 if len(offsets) <= 8 else np.uint16)
-        for bit, offset in enumerate(offsets):
-            neighbour = volume[tuple(slice(s.start + d, s.stop + d)
-                                     for s, d in zip(centre_slices, offset))]
-            code |= (neighbour >= centre).astype(code.dtype) << code.dtype.type(bit)
-        codes.append(code)
-    return codes
+    uses = Counter(tuple(o) for plane in offsets for o in plane.tolist())
+    kept = {}
+    for plane, code in zip(offsets, codes):
+        code[...] = 0
+        for offset in reversed(plane.tolist()):
+            offset = tuple(offset)
+            bit = kept.pop(offset, None)
+            if bit is None:
+                neighbour = volume[tuple(slice(s.start + d, s.stop + d)
+                                         for s, d in zip(centre_slices, offset))]
+                bit = np.greater_equal(neighbour, centre).view(np.uint8)
+            uses[offset] -= 1
+            if uses[offset]:
+                kept[offset] = bit
+            np.add(code, code, out=code)
+            np.add(code, bit, out=code)
 
 
 def _block_index(length, n_blocks):
@@ -117,20 +144,44 @@ def _to_grey(volume):
     return grey
 
 
+def _block_counts(volume, radius, counts, grid):
+    """Code counts of each block, ``(n_blocks, sum_p 2**P_p)``: XY, XT, YT side by side."""
+    offsets = neighbor_offsets(radius, counts)
+    shape = _centre_shape(volume.shape, radius)
+    rows, cols = grid
+    blocks = (_block_index(shape[1], rows)[:, None] * cols
+              + _block_index(shape[2], cols)[None, :])
+    n_bins = sum(2**p for p in counts)
+    starts = np.cumsum([0] + [2**p for p in counts[:-1]])
+    if n_bins <= 256 and rows * cols <= 256 and 3 * np.prod(shape) < 2**24:
+        # OpenCV's joint histogram of (block, plane start + code) over uint8 images: its
+        # float32 bins count exactly below 2**24.
+        codes = np.empty((3,) + shape, dtype=np.uint8)
+        _fill_codes(volume, radius, offsets, codes)
+        codes += starts.astype(np.uint8)[:, None, None, None]
+        block_image = np.broadcast_to(blocks.astype(np.uint8), (3 * shape[0],) + shape[1:])
+        return cv2.calcHist(
+            [block_image.reshape(-1, shape[2]), codes.reshape(-1, shape[2])], [0, 1], None,
+            [rows * cols, n_bins], [0, rows * cols, 0, n_bins],
+        ).astype(np.float64)
+    codes = [np.empty(shape, dtype=np.uint8 if p <= 8 else np.uint16) for p in counts]
+    _fill_codes(volume, radius, offsets, codes)
+    index = np.concatenate([(blocks * n_bins + start + code).ravel()
+                            for code, start in zip(codes, starts)])
+    hist = np.bincount(index, minlength=rows * cols * n_bins)
+    return hist.reshape(rows * cols, n_bins).astype(np.float64)
+
+
 def _histograms(volume, radius, counts, grid, norm):
     """The LBP-TOP feature row of one ``(T, H, W[, C])`` volume."""
-    codes = lbptop_codes(_to_grey(volume), radius, counts)
-    rows, cols = grid
-    _, h_len, w_len = codes[0].shape
-    blocks = (_block_index(h_len, rows)[:, None] * cols + _block_index(w_len, cols)[None, :])
-    hists = []
-    for code, p in zip(codes, counts):
-        index = blocks * 2**p + code
-        hist = np.bincount(index.ravel(), minlength=rows * cols * 2**p)
-        hists.append(hist.reshape(rows * cols, 2**p).astype(np.float64))
+    hist = _block_counts(_to_grey(volume), radius, counts, grid)
     if norm == "block":
-        hists = [hist / hist.sum(axis=1, keepdims=True) for hist in hists]
-    features = np.concatenate(hists, axis=1).ravel()
+        start = 0
+        for p in counts:
+            plane = hist[:, start:start + 2**p]
+            plane /= plane.sum(axis=1, keepdims=True)
+            start += 2**p
+    features = hist.ravel()
     if norm == "global":
         features /= features.sum()
     elif norm == "l2":
