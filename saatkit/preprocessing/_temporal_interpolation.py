@@ -84,34 +84,47 @@ def uint8_product(matrix, values):
     -------
     out : ndarray of shape (m, n), uint8
     """
-    k, n = values.shape
+    n = values.shape[1]
     out = np.empty((matrix.shape[0], n), dtype=np.uint8)
     unit = (np.count_nonzero(matrix, axis=1) == 1) & (matrix.max(axis=1) == 1.0)
     out[unit] = values[np.argmax(matrix[unit], axis=1)]
     rows = np.flatnonzero(~unit)
-    if rows.size == 0:
-        return out
-    weights = matrix[rows]
-    # |float32 - exact| <= (k + 1) u sum_j |w_j x_j| (rounded weights, k - 1 sums with or
-    # without FMA), plus u |p| when the margin is added: twice that keeps a wide berth;
-    # 1e-6 covers the float64 result's own tolerance for ties (1e-9).
-    margin = 2 * (k + 2) * _UNIT32 * 255 * np.abs(weights).sum(axis=1).max(initial=0) + 1e-6
-    low, high = np.empty((len(rows), n), np.uint8), np.empty((len(rows), n), np.uint8)
-    width = max(1, min(n, _CHUNK_UINT8))
-    chunk, product = np.empty((k, width), np.float32), np.empty((len(rows), width), np.float32)
+    if rows.size and n:
+        out[rows] = _float32_rounded(matrix[rows], values)
+    return out
+
+
+def _float32_rounded(weights, values):
+    """``matlab_uint8(weights @ values)``: float32 products, float64 where they are unsure."""
+    (m, k), n = weights.shape, values.shape[1]
+    # Every result is a sum of k products of size at most S = 255 max_i sum_j |w_ij|;
+    # in float32 the rounded weights and the k - 1 sums (with or without FMA) are off by
+    # at most (k + 1) u S, adding the margin by u (S + margin): (k + 3) u S bounds both
+    # with room to spare, and 1e-6 covers the float64 tolerance for ties (1e-9).
+    margin = (k + 3) * _UNIT32 * 255 * np.abs(weights).sum(axis=1).max() + 1e-6
     single = weights.astype(np.float32)
-    for start in range(0, n, width):
-        stop = min(start + width, n)
-        np.copyto(chunk[:, :stop - start], values[:, start:stop], casting="unsafe")
-        np.matmul(single, chunk[:, :stop - start], out=product[:, :stop - start])
+    width = min(n, _CHUNK_UINT8)
+    n_chunks = -(-n // width)
+    chunk = np.empty((k, width), np.float32)
+    product = np.empty((m, width), np.float32)
+    # Chunk-major, so that OpenCV writes each chunk's bytes in place.
+    low, high = (np.empty((n_chunks, m, width), np.uint8) for _ in range(2))
+    for i in range(n_chunks):
+        part = values[:, i * width:(i + 1) * width]
+        np.copyto(chunk[:, :part.shape[1]], part, casting="unsafe")
+        chunk[:, part.shape[1]:] = 0  # the last chunk's padding: exact zeros, never unsure
+        np.matmul(single, chunk, out=product)
         # Saturating conversions that round to nearest: when the two ends of the error
         # interval round alike, so does every value in it, the exact one included.
-        low[:, start:stop] = cv2.subtract(product[:, :stop - start], margin, dtype=cv2.CV_8U)
-        high[:, start:stop] = cv2.add(product[:, :stop - start], margin, dtype=cv2.CV_8U)
-    unsure_rows, unsure_cols = np.divmod(np.flatnonzero(low != high), n)
-    exact = np.sum(weights[unsure_rows] * values[:, unsure_cols].T, axis=1)
-    low[unsure_rows, unsure_cols] = matlab_uint8(exact)
-    out[rows] = low
+        cv2.subtract(product, margin, dst=low[i], dtype=cv2.CV_8U)
+        cv2.add(product, margin, dst=high[i], dtype=cv2.CV_8U)
+    out = low.transpose(1, 0, 2).reshape(m, n_chunks * width)[:, :n]
+    unsure = np.flatnonzero(low != high)
+    if unsure.size:
+        i, row, col = np.unravel_index(unsure, low.shape)
+        col += i * width
+        exact = np.sum(weights[row] * values[:, col].T, axis=1)
+        out[row, col] = matlab_uint8(exact)
     return out
 
 
