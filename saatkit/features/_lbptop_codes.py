@@ -1,5 +1,6 @@
 """LBP-TOP codes of a grey volume and their block histograms: the arithmetic of LBPTOP."""
 
+import functools
 import numbers
 from collections import Counter
 
@@ -135,32 +136,49 @@ def _to_grey(volume):
     return grey
 
 
-def _block_counts(volume, radius, counts, grid):
-    """Code counts of each block, ``(n_blocks, sum_p 2**P_p)``: XY, XT, YT side by side."""
-    offsets = neighbor_offsets(radius, counts)
-    shape = _centre_shape(volume.shape, radius)
+@functools.lru_cache(maxsize=16)
+def _layout(shape, radius, counts, grid):
+    """What every volume of one shape shares: offsets, block of each centre, bin starts.
+
+    Returns ``(offsets, blocks, block_image, starts)``: the neighbour offsets, the block
+    of each centre row and column ``(H_c, W_c)``, that block index repeated over the
+    three planes' centre frames as a uint8 image ``(3 T_c H_c, W_c)`` (None when there
+    are over 256 blocks), and where each plane's bins start. Read-only, as cached.
+    """
+    offsets = tuple(neighbor_offsets(radius, counts))
     rows, cols = grid
     blocks = (_block_index(shape[1], rows)[:, None] * cols
               + _block_index(shape[2], cols)[None, :])
-    n_bins = sum(2**p for p in counts)
+    block_image = None
+    if rows * cols <= 256:
+        block_image = np.ascontiguousarray(np.broadcast_to(
+            blocks.astype(np.uint8), (3 * shape[0],) + shape[1:])).reshape(-1, shape[2])
     starts = np.cumsum([0] + [2**p for p in counts[:-1]])
-    if n_bins <= 256 and rows * cols <= 256 and 3 * np.prod(shape) < 2**24:
+    for array in (*offsets, blocks, block_image, starts):
+        if array is not None:
+            array.flags.writeable = False
+    return offsets, blocks, block_image, starts
+
+
+def _block_counts(volume, radius, counts, grid):
+    """Code counts of each block, ``(n_blocks, sum_p 2**P_p)``: XY, XT, YT side by side."""
+    shape = _centre_shape(volume.shape, radius)
+    offsets, blocks, block_image, starts = _layout(shape, radius, counts, grid)
+    n_blocks, n_bins = grid[0] * grid[1], sum(2**p for p in counts)
+    if n_bins <= 256 and block_image is not None and 3 * np.prod(shape) < 2**24:
         # OpenCV's joint histogram of (block, plane start + code) over uint8 images: its
         # float32 bins count exactly below 2**24.
         codes = np.empty((3,) + shape, dtype=np.uint8)
         _fill_codes(volume, radius, offsets, codes)
         codes += starts.astype(np.uint8)[:, None, None, None]
-        block_image = np.broadcast_to(blocks.astype(np.uint8), (3 * shape[0],) + shape[1:])
-        return cv2.calcHist(
-            [block_image.reshape(-1, shape[2]), codes.reshape(-1, shape[2])], [0, 1], None,
-            [rows * cols, n_bins], [0, rows * cols, 0, n_bins],
-        ).astype(np.float64)
+        return cv2.calcHist([block_image, codes.reshape(-1, shape[2])], [0, 1], None,
+                            [n_blocks, n_bins], [0, n_blocks, 0, n_bins]).astype(np.float64)
     codes = [np.empty(shape, dtype=np.uint8 if p <= 8 else np.uint16) for p in counts]
     _fill_codes(volume, radius, offsets, codes)
     index = np.concatenate([(blocks * n_bins + start + code).ravel()
                             for code, start in zip(codes, starts)])
-    hist = np.bincount(index, minlength=rows * cols * n_bins)
-    return hist.reshape(rows * cols, n_bins).astype(np.float64)
+    hist = np.bincount(index, minlength=n_blocks * n_bins)
+    return hist.reshape(n_blocks, n_bins).astype(np.float64)
 
 
 def _histograms(volume, radius, counts, grid, norm):

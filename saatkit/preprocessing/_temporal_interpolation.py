@@ -84,7 +84,7 @@ def uint8_product(matrix, values):
     -------
     out : ndarray of shape (m, n), uint8
     """
-    n = values.shape[1]
+    k, n = values.shape
     out = np.empty((matrix.shape[0], n), dtype=np.uint8)
     unit = (np.count_nonzero(matrix, axis=1) == 1) & (matrix.max(axis=1) == 1.0)
     out[unit] = values[np.argmax(matrix[unit], axis=1)]
