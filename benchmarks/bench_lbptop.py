@@ -122,8 +122,9 @@ def main():
     t_tim, volumes = best_of(lambda: tim.transform(clips), repeat)
     lbptop.fit(volumes)
     t_lbp, features = best_of(lambda: lbptop.transform(volumes), repeat)
-    t_colour, _ = best_of(
-        lambda: lbptop.transform(tim.transform([grey_once(clip) for clip in colour])), repeat)
+    # One clip at a time, as the pipeline reads, converts and interpolates each clip.
+    t_colour, _ = best_of(lambda: lbptop.transform(
+        [tim.transform(grey_once(clip)[None])[0] for clip in colour]), repeat)
     t_channels, _ = best_of(lambda: lbptop.transform(tim.transform(colour)), repeat)
 
     t_tim_ref, ref_volume = best_of(lambda: tim_eigenmap(clips[0], N_FRAMES), repeat)
