@@ -2,6 +2,7 @@
 
 import numbers
 
+import cv2
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
@@ -14,6 +15,10 @@ from ..utils import map_clips
 _TIE_TOLERANCE = 1e-9
 # Pixels per matrix product: the float64 working copy stays in cache, not one per clip.
 _CHUNK = 16384
+# Pixels per float32 product of uint8 clips: input, product and bytes stay in L2 cache.
+_CHUNK_UINT8 = 4096
+# Unit round-off of float32.
+_UNIT32 = 2.0**-24
 
 
 def interpolation_matrix(n_in, n_out):
@@ -62,6 +67,67 @@ def matlab_uint8(values):
     return values.astype(np.uint8)
 
 
+def uint8_product(matrix, values):
+    """``matlab_uint8(matrix @ values)`` for uint8 ``values``, mostly in float32.
+
+    The product runs in float32 (several times the float64 speed); the few results
+    whose float32 value lies within its error bound of a rounding step (a half) are
+    redone in float64, so the output is the float64 computation's. Rows of ``matrix``
+    that are unit vectors copy their input row.
+
+    Parameters
+    ----------
+    matrix : ndarray of shape (m, k), float64
+    values : ndarray of shape (k, n), uint8
+
+    Returns
+    -------
+    out : ndarray of shape (m, n), uint8
+    """
+    n = values.shape[1]
+    out = np.empty((matrix.shape[0], n), dtype=np.uint8)
+    unit = (np.count_nonzero(matrix, axis=1) == 1) & (matrix.max(axis=1) == 1.0)
+    out[unit] = values[np.argmax(matrix[unit], axis=1)]
+    rows = np.flatnonzero(~unit)
+    if rows.size and n:
+        out[rows] = _float32_rounded(matrix[rows], values)
+    return out
+
+
+def _float32_rounded(weights, values):
+    """``matlab_uint8(weights @ values)``: float32 products, float64 where they are unsure."""
+    (m, k), n = weights.shape, values.shape[1]
+    # Every result is a sum of k products of size at most S = 255 max_i sum_j |w_ij|;
+    # in float32 the rounded weights and the k - 1 sums (with or without FMA) are off by
+    # at most (k + 1) u S, adding the margin by u (S + margin): (k + 3) u S bounds both
+    # with room to spare, and 1e-6 covers the float64 tolerance for ties (1e-9).
+    margin = (k + 3) * _UNIT32 * 255 * np.abs(weights).sum(axis=1).max() + 1e-6
+    single = weights.astype(np.float32)
+    width = min(n, _CHUNK_UINT8)
+    n_chunks = -(-n // width)
+    chunk = np.empty((k, width), np.float32)
+    product = np.empty((m, width), np.float32)
+    # Chunk-major, so that OpenCV writes each chunk's bytes in place.
+    low, high = (np.empty((n_chunks, m, width), np.uint8) for _ in range(2))
+    for i in range(n_chunks):
+        part = values[:, i * width:(i + 1) * width]
+        np.copyto(chunk[:, :part.shape[1]], part, casting="unsafe")
+        chunk[:, part.shape[1]:] = 0  # the last chunk's padding: exact zeros, never unsure
+        np.matmul(single, chunk, out=product)
+        # Saturating conversions that round to nearest: when the two ends of the error
+        # interval round alike, so does every value in it, the exact one included.
+        cv2.subtract(product, margin, dst=low[i], dtype=cv2.CV_8U)
+        cv2.add(product, margin, dst=high[i], dtype=cv2.CV_8U)
+    out = low.transpose(1, 0, 2).reshape(m, n_chunks * width)[:, :n]
+    unsure = np.flatnonzero(low != high)
+    if unsure.size:
+        i, row, col = np.unravel_index(unsure, low.shape)
+        col += i * width
+        exact = np.sum(weights[row] * values[:, col].T, axis=1)
+        out[row, col] = matlab_uint8(exact)
+    return out
+
+
 def interpolate_volume(frames, n_frames):
     """Resample one clip ``(T, H, W[, C])`` to ``n_frames`` frames with the TIM.
 
@@ -72,11 +138,12 @@ def interpolate_volume(frames, n_frames):
     n_in = frames.shape[0]
     flat = frames.reshape(n_in, -1)
     matrix = interpolation_matrix(n_in, n_frames)
-    dtype = frames.dtype if frames.dtype == np.uint8 or frames.dtype.kind == "f" else np.float64
+    if frames.dtype == np.uint8:
+        return uint8_product(matrix, flat).reshape((n_frames,) + frames.shape[1:])
+    dtype = frames.dtype if frames.dtype.kind == "f" else np.float64
     out = np.empty((n_frames, flat.shape[1]), dtype=dtype)
     for start in range(0, flat.shape[1], _CHUNK):
-        values = matrix @ flat[:, start:start + _CHUNK].astype(np.float64)
-        out[:, start:start + _CHUNK] = matlab_uint8(values) if dtype == np.uint8 else values
+        out[:, start:start + _CHUNK] = matrix @ flat[:, start:start + _CHUNK].astype(np.float64)
     return out.reshape((n_frames,) + frames.shape[1:])
 
 
@@ -193,6 +260,9 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
     **Types.** uint8 clips give uint8 clips rounded and clipped as MATLAB's
     ``uint8()`` does (half away from zero, then to 0..255; the cosine curve can
     overshoot); float clips keep their float type; other numeric types give float64.
+    uint8 clips are multiplied in float32, and the few results that lie within the
+    float32 error bound of a rounding step are redone in float64 (:func:`uint8_product`),
+    so the output is exactly that of the float64 product, several times faster.
     A one-frame clip is repeated ``n_frames`` times (its cosine series is a constant).
 
     References

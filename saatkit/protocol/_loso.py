@@ -1,9 +1,7 @@
 """Leave-one-subject-out evaluation with predictions pooled over all folds."""
 
-import contextlib
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -12,34 +10,16 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import column_or_1d
-from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from ..datasets import Clip
+from ..utils import thread_limit
 from ._fingerprint import content_hash
 from ._result import LOSOResult
 
 
-@contextlib.contextmanager
-def _thread_limit(n_threads):
-    """Run with ``n_threads`` threads in BLAS, OpenMP and torch (no limit for None)."""
-    if n_threads is None:
-        yield
-        return
-    torch = sys.modules.get("torch")
-    before = torch.get_num_threads() if torch is not None else None
-    with threadpool_limits(limits=n_threads):
-        if torch is not None:
-            torch.set_num_threads(n_threads)
-        try:
-            yield
-        finally:
-            if torch is not None:
-                torch.set_num_threads(before)
-
-
 def _fit_predict(estimator, X, y, train, test, n_threads):
-    with _thread_limit(n_threads):
+    with thread_limit(n_threads):
         model = clone(estimator)
         model.fit(_safe_indexing(X, train), y[train])
         return np.asarray(model.predict(_safe_indexing(X, test)))
@@ -153,7 +133,8 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
         fold fits its own clone with the estimator's own seed, with ``n_threads``
         threads.
     n_threads : int or None, default=1
-        Threads each fold may use in BLAS, OpenMP and torch. Numerical libraries sum in
+        Threads each fold may use in BLAS, OpenMP, torch and OpenCV
+        (:func:`saatkit.utils.thread_limit`). Numerical libraries sum in
         another order with another number of threads, so a fixed number keeps the
         predictions identical whatever ``n_jobs`` is; parallelism comes from running
         folds side by side. None leaves the libraries' own settings.

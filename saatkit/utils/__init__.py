@@ -1,5 +1,6 @@
-"""Shared machinery: per-clip mapping with caching and parallelism."""
+"""Shared machinery: per-clip mapping with caching and parallelism, thread limits."""
 
 from ._clipwise import map_clips
+from ._threads import run_with_threads, thread_limit, worker_threads
 
-__all__ = ["map_clips"]
+__all__ = ["map_clips", "run_with_threads", "thread_limit", "worker_threads"]

@@ -7,6 +7,8 @@ from sklearn.utils.validation import check_memory
 
 import saatkit
 
+from ._threads import run_with_threads, worker_threads
+
 
 def _apply(func, clip, clip_key, params, version):
     return func(clip, **params)
@@ -32,7 +34,10 @@ def map_clips(func, clips, *, memory=None, n_jobs=None, **params):
         saatkit version.
     n_jobs : int, default=None
         Parallel jobs through joblib; ``joblib.parallel_config`` picks the backend, so a
-        dask cluster runs the clips with no code change.
+        dask cluster runs the clips with no code change. Parallel tasks run with one
+        thread in BLAS, OpenMP, torch and OpenCV (see :func:`worker_threads`), so that
+        ``n_jobs`` processes use ``n_jobs`` cores; with one job the calling process keeps
+        its own thread settings.
     **params
         Keyword arguments for ``func``; they must be picklable.
 
@@ -43,5 +48,7 @@ def map_clips(func, clips, *, memory=None, n_jobs=None, **params):
     """
     memory = check_memory(os.fspath(memory) if isinstance(memory, os.PathLike) else memory)
     call = memory.cache(_apply, ignore=["clip"]) if memory.location is not None else _apply
-    tasks = (delayed(call)(func, clip, clip.key, params, saatkit.__version__) for clip in clips)
+    n_threads = worker_threads(n_jobs)
+    tasks = (delayed(run_with_threads)(n_threads, call, func, clip, clip.key, params,
+                                       saatkit.__version__) for clip in clips)
     return Parallel(n_jobs=n_jobs)(tasks)

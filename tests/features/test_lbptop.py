@@ -94,6 +94,44 @@ def test_codes_and_features_match_the_loop_reference(radius, n_neighbors, grid, 
     np.testing.assert_allclose(features[0], expected, atol=1e-12)
 
 
+def per_plane_features(volume, radius, counts, grid, norm):
+    """Feature row from lbptop_codes with one bincount per plane, then the norm."""
+    codes = lbptop_codes(volume, radius, counts)
+    rows, cols = grid
+    _, h_len, w_len = codes[0].shape
+    block_rows = np.minimum(np.arange(h_len) // (h_len // rows), rows - 1)
+    block_cols = np.minimum(np.arange(w_len) // (w_len // cols), cols - 1)
+    blocks = block_rows[:, None] * cols + block_cols[None, :]
+    hists = [np.bincount((blocks * 2**p + code).ravel(), minlength=rows * cols * 2**p)
+             .reshape(rows * cols, 2**p).astype(np.float64) for code, p in zip(codes, counts)]
+    if norm == "block":
+        hists = [hist / hist.sum(axis=1, keepdims=True) for hist in hists]
+    features = np.concatenate(hists, axis=1).ravel()
+    if norm == "global":
+        features /= features.sum()
+    elif norm == "l2":
+        features /= np.linalg.norm(features)
+    return features
+
+
+@pytest.mark.parametrize("radius, counts, grid, norm", [
+    ((1, 1, 4), (4, 4, 4), (5, 5), "block"),  # the MEGC setting: one joint histogram
+    ((1, 2, 2), (8, 4, 6), (3, 4), "global"),  # 336 bins: counted with bincount
+    ((2, 1, 1), (16, 4, 8), (2, 2), "l2"),
+    ((0, 1, 2), (4, 4, 4), (5, 5), "none"),
+    ((1, 1, 3), (5, 5, 5), (17, 16), "block"),  # 272 blocks
+])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_features_equal_one_bincount_per_plane_exactly(radius, counts, grid, norm, dtype):
+    rng = np.random.default_rng(sum(counts))
+    volumes = [rng.integers(0, 256, (10, 64, 59)), rng.integers(100, 103, (9, 41, 50))]
+    for volume in volumes:
+        volume = volume.astype(dtype)
+        got = LBPTOP(radius, counts, grid=grid, norm=norm).fit_transform(volume[None])[0]
+        np.testing.assert_array_equal(got, per_plane_features(volume, radius, counts, grid,
+                                                              norm))
+
+
 def test_megc_defaults_give_1200_named_features():
     volumes = np.random.default_rng(0).integers(0, 256, (3, 10, 40, 37), dtype=np.uint8)
     lbptop = LBPTOP().fit(volumes)
@@ -110,7 +148,7 @@ def test_megc_defaults_give_1200_named_features():
 
 def test_norms():
     volumes = np.random.default_rng(1).integers(0, 256, (2, 9, 14, 16), dtype=np.uint8)
-    kwargs = dict(radius=(1, 1, 2), grid=(2, 3))
+    kwargs = {"radius": (1, 1, 2), "grid": (2, 3)}
     counts = LBPTOP(norm="none", **kwargs).fit_transform(volumes)
     # Centres: 5 frames of 12 x 14 pixels; block rows of 6, block columns of 4, 4 and 6.
     per_block = counts.reshape(2, 6, 3, 16).sum(-1)
@@ -176,15 +214,15 @@ def test_volumes_too_small(shape, match):
 
 
 @pytest.mark.parametrize("params, match", [
-    (dict(radius=(1, 1)), "radius"),
-    (dict(radius=(1, -1, 4)), "radius"),
-    (dict(radius=(1, 1, 4.5)), "radius"),
-    (dict(n_neighbors=0), "n_neighbors"),
-    (dict(n_neighbors=17), "n_neighbors"),
-    (dict(n_neighbors=(4, 8)), "n_neighbors"),
-    (dict(grid=(5, 0)), "grid"),
-    (dict(norm="l1"), "norm"),
-    (dict(volume_shape=(10, 12)), "volume_shape"),
+    ({"radius": (1, 1)}, "radius"),
+    ({"radius": (1, -1, 4)}, "radius"),
+    ({"radius": (1, 1, 4.5)}, "radius"),
+    ({"n_neighbors": 0}, "n_neighbors"),
+    ({"n_neighbors": 17}, "n_neighbors"),
+    ({"n_neighbors": (4, 8)}, "n_neighbors"),
+    ({"grid": (5, 0)}, "grid"),
+    ({"norm": "l1"}, "norm"),
+    ({"volume_shape": (10, 12)}, "volume_shape"),
 ])
 def test_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):

@@ -9,8 +9,12 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from saatkit.datasets import Clip
-from saatkit.preprocessing import FaceCropper, FaceNotFoundWarning, NoFaceError
-from saatkit.preprocessing import _face_cropper
+from saatkit.preprocessing import (
+    FaceCropper,
+    FaceNotFoundWarning,
+    NoFaceError,
+    _face_cropper,
+)
 from saatkit.preprocessing._face_models import detect_faces
 
 # Eyes, nose and mouth of skimage's astronaut (x0, y0, x1, y1): every crop must hold them.
@@ -192,7 +196,12 @@ def test_memory_caches_each_clip(astronaut, tmp_path, monkeypatch):
         raise AssertionError("detection ran although the result was cached")
 
     monkeypatch.setattr(_face_cropper, "detect_faces", no_detection)
-    cropper.set_params(margin=0.3, output_size=64)  # crop parameters are not detection: cached
+    # Crop parameters are not detection: a cropper for 32 px grey faces reuses the boxes.
+    other = FaceCropper(memory=str(tmp_path), on_missing="center", margin=0.3,
+                        output_size=32, color="grey")
+    assert other.fit(clips).transform(clips)[0].read().shape == (1, 32, 32)
+    np.testing.assert_array_equal(other.scores_, cropper.scores_)
+    cropper.set_params(margin=0.3, output_size=64)
     cropper.fit(clips).transform(clips)
     assert cropper.boxes_[0, 2] - cropper.boxes_[0, 0] > first[0, 2] - first[0, 0]
     with pytest.raises(AssertionError, match="cached"):

@@ -9,7 +9,11 @@ from sklearn.utils import get_tags
 
 from saatkit.datasets import Clip
 from saatkit.preprocessing import TemporalInterpolator
-from saatkit.preprocessing._temporal_interpolation import interpolation_matrix
+from saatkit.preprocessing._temporal_interpolation import (
+    interpolation_matrix,
+    matlab_uint8,
+    uint8_product,
+)
 
 
 def tim(x, n_frames):
@@ -126,6 +130,41 @@ def test_uint8_rounds_half_away_from_zero_like_matlab():
     out = TemporalInterpolator(3).fit_transform(x)[:, :, 0, 0]
     assert out.dtype == np.uint8
     np.testing.assert_array_equal(out, [[0, 1, 1], [0, 3, 5], [10, 12, 13]])
+
+
+def float64_tim(volume, n_frames):
+    """uint8 TIM as one float64 product rounded like MATLAB, the definition."""
+    flat = volume.reshape(volume.shape[0], -1).astype(np.float64)
+    out = matlab_uint8(interpolation_matrix(volume.shape[0], n_frames) @ flat)
+    return out.reshape((n_frames,) + volume.shape[1:])
+
+
+@pytest.mark.parametrize("n_in, n_out", [(30, 10), (11, 10), (101, 10), (2, 3), (4, 7), (1, 3)])
+def test_uint8_clips_equal_the_float64_product(n_in, n_out):
+    # The float32 product is redone in float64 wherever it lies near a half; the
+    # patterns below put many values on and near halves (two-level frames, exact ties
+    # of repeated frames and midpoints) besides random clips and colour.
+    rng = np.random.default_rng(n_in)
+    clips = [
+        rng.integers(0, 256, (n_in, 33, 70), dtype=np.uint8),
+        rng.integers(0, 256, (n_in, 9, 11, 3), dtype=np.uint8),
+        rng.choice(np.array([0, 1, 254, 255], dtype=np.uint8), (n_in, 40, 40)),
+        np.repeat(rng.integers(0, 256, (1, 30, 30), dtype=np.uint8), n_in, axis=0),
+        np.arange(n_in * 64 * 3, dtype=np.int64).reshape(n_in, 64, 3).astype(np.uint8) % 7,
+    ]
+    for volume in clips:
+        out = TemporalInterpolator(n_out).fit_transform(volume[None])[0]
+        np.testing.assert_array_equal(out, float64_tim(volume, n_out))
+
+
+def test_uint8_product_redoes_values_near_halves():
+    # Midpoints of frames 0 and 1 are exact halves: the float32 pass cannot tell which
+    # way they go, so they are redone and come out rounded up, as MATLAB rounds.
+    matrix = np.array([[0.5, 0.5], [0.25, 0.75], [1.0, 0.0]])
+    values = np.array([[0, 1, 2, 255, 3], [1, 2, 255, 254, 4]], dtype=np.uint8)
+    expected = matlab_uint8(matrix @ values.astype(np.float64))
+    np.testing.assert_array_equal(uint8_product(matrix, values), expected)
+    np.testing.assert_array_equal(expected[0], [1, 2, 129, 255, 4])
 
 
 def test_uint8_overshoot_is_clipped():
