@@ -8,12 +8,14 @@ from saatkit.datasets import make_synthetic_expressions, make_synthetic_megc2019
 from saatkit.metrics import uf1_scorer
 from saatkit.nn import AttentionTransferClassifier
 from saatkit.pipelines import (
+    make_flow_pipeline,
     make_lbptop_pipeline,
     make_saat_pipeline,
     make_teacher,
+    split_method,
     stateless_prefix,
 )
-from saatkit.preprocessing import StyleAggregator
+from saatkit.preprocessing import OpticalFlow, StyleAggregator
 from saatkit.protocol import evaluate_loso
 
 
@@ -63,9 +65,59 @@ def test_bad_arguments_are_named(teacher):
 
 
 def test_stateless_prefix(teacher):
-    assert stateless_prefix(make_saat_pipeline(teacher, variant="resnet")) == 3
-    assert stateless_prefix(make_saat_pipeline(teacher, variant="sa-at")) == 2
+    assert stateless_prefix(make_saat_pipeline(teacher, variant="resnet")) == 4
+    assert stateless_prefix(make_saat_pipeline(teacher, variant="sa-at")) == 3
+    assert stateless_prefix(make_saat_pipeline(teacher, variant="resnet", input="flow")) == 5
+    assert stateless_prefix(make_saat_pipeline(teacher, variant="sa-at", input="flow")) == 3
+    assert stateless_prefix(make_flow_pipeline("ststnet")) == 4
     assert stateless_prefix(make_lbptop_pipeline()) == 3
+
+
+def test_an_unfitted_teacher_is_never_trained_on_the_clips():
+    with pytest.raises(ValueError, match="fitted on an auxiliary"):
+        make_saat_pipeline(make_teacher(), variant="resnet")
+    with pytest.raises(ValueError, match="fitted on an auxiliary"):
+        make_saat_pipeline(make_teacher(), variant="resnet-sa", input="flow")
+
+
+def test_method_keys_name_variant_and_input():
+    assert split_method("sa-at") == ("sa-at", "apex")
+    assert split_method("resnet-at-flow") == ("resnet-at", "flow")
+    with pytest.raises(ValueError, match="ablation"):
+        split_method("ststnet")
+
+
+@pytest.fixture(scope="module")
+def flow_teacher():
+    # Flow-like images: a teacher only has to have been fitted on the flow input.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3, 28, 28)).astype(np.float32)
+    return make_teacher("resnet-20", teacher_epochs=1).fit(X, np.arange(60) % 3)
+
+
+@pytest.mark.parametrize("variant", ["resnet", "sa-at"])
+def test_flow_input_runs_under_loso(clips, flow_teacher, variant, tmp_path):
+    X, y, groups = clips
+    pipe = make_saat_pipeline(flow_teacher, variant=variant, input="flow",
+                              memory=str(tmp_path), student_epochs=1)
+    assert isinstance(pipe.named_steps["flow"], OpticalFlow)
+    result = evaluate_loso(pipe, X, y, groups)
+    assert result.n_folds == 6 and set(result.y_pred) <= {0, 1, 2}
+    flow = pipe[:5].fit_transform(X[:2]) if variant == "resnet" else None
+    if flow is not None:
+        assert flow.shape == (2, 3, 28, 28) and flow.dtype == np.float32
+
+
+@pytest.mark.parametrize("network, channels", [("ststnet", 3), ("offapexnet", 2)])
+def test_flow_networks_run_under_loso(clips, network, channels, tmp_path):
+    X, y, groups = clips
+    pipe = make_flow_pipeline(network, memory=str(tmp_path), flow_net_epochs=1)
+    flow = pipe[:4].fit_transform(X)
+    assert flow.shape == (len(X), channels, 28, 28)
+    result = evaluate_loso(pipe, X, y, groups)
+    assert result.n_folds == 6 and set(result.y_pred) <= {0, 1, 2}
+    with pytest.raises(ValueError, match="network"):
+        make_flow_pipeline("lenet")
 
 
 def test_precomputed_prefix_gives_the_same_predictions(clips, tmp_path):
