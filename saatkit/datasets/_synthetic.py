@@ -2,14 +2,15 @@
 
 The licensed micro-expression databases cannot ship with saatkit, so this module makes
 a synthetic composite with the same structure (3 databases, 68 subjects, 442 clips, the
-MEGC 2019 clips per subject and class), and :mod:`._synthetic_expressions` an auxiliary
-macro-expression image set, so that every stage of the toolkit (face detection, landmarks, apex spotting, style
-aggregation, the networks and the leave-one-subject-out protocol) runs for real on any
-machine. The faces are procedural drawings; their expressions are FACS-style landmark
-displacements at micro-expression intensity, rendered by warping; the databases differ
-in recording style. **Scores on this benchmark say nothing about real micro-expression
-recognition**: they show that the toolkit runs, and let its tests check that a method
-learns something and that a domain gap exists, nothing more.
+MEGC 2019 clips per subject and class), and :mod:`._synthetic_expressions` an
+auxiliary macro-expression image set, so that every stage of the toolkit (face
+detection, landmarks, apex spotting, style aggregation, the networks and the
+leave-one-subject-out protocol) runs for real on any machine. The faces are procedural
+drawings; their expressions are FACS-style landmark displacements at micro-expression
+intensity, rendered by warping; the databases differ in recording style. **Scores on
+this benchmark say nothing about real micro-expression recognition**: they show that
+the toolkit runs, and let its tests check that a method learns something and that a
+domain gap exists, nothing more.
 """
 
 import numbers
@@ -209,10 +210,10 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
     -----
     What each clip shows is drawn from ``random_state``: the subject's identity, the
     action units of its class (:mod:`saatkit.datasets._synthetic_catalogue`), a peak
-    displacement of 0.015-0.045 x the inter-ocular distance, an onset-to-offset time of
-    0.2-0.5 s with a raised-cosine rise and fall, and label-independent nuisances (head
-    drift of up to 0.02 IOD and 0.3 degrees, a blink in about 15% of clips, light
-    flicker, sensor noise). The renderer draws each identity once and warps it for
+    displacement of 0.015-0.045 x the inter-ocular distance (times ``intensity``), an
+    onset-to-offset time of 0.2-0.5 s with a raised-cosine rise and fall, and
+    label-independent nuisances (head drift of up to 0.02 IOD and 0.3 degrees, a blink
+    in about 15% of clips, light flicker, sensor noise). The renderer draws each identity once and warps it for
     every frame (see :mod:`saatkit.datasets._synthetic_motion`).
 
     Examples

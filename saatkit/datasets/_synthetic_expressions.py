@@ -38,7 +38,8 @@ _MACRO_ACTS = {
         ("sadness", ("AU1", "AU4", "AU15"), 1.0, False),
         ("sadness", ("AU15", "AU17"), 1.0, False)],
     1: [("happiness", ("AU6", "AU12"), 1.0, False), ("happiness", ("AU12",), 0.4, False)],
-    2: [("surprise", ("AU1", "AU2", "AU26"), 1.0, False), ("surprise", ("AU1", "AU2"), 0.4, False)],
+    2: [("surprise", ("AU1", "AU2", "AU26"), 1.0, False),
+        ("surprise", ("AU1", "AU2"), 0.4, False)],
 }
 IMAGE_STYLES = ("smic", "casme2", "samm", "natural")
 
