@@ -213,8 +213,9 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
     displacement of 0.015-0.045 x the inter-ocular distance (times ``intensity``), an
     onset-to-offset time of 0.2-0.5 s with a raised-cosine rise and fall, and
     label-independent nuisances (head drift of up to 0.02 IOD and 0.3 degrees, a blink
-    in about 15% of clips, light flicker, sensor noise). The renderer draws each identity once and warps it for
-    every frame (see :mod:`saatkit.datasets._synthetic_motion`).
+    in about 15% of clips, light flicker, sensor noise). The renderer draws each
+    identity once and warps it for every frame (see
+    :mod:`saatkit.datasets._synthetic_motion`).
 
     Examples
     --------
