@@ -3,9 +3,9 @@
 On the synthetic composite every clip knows its true apex (``clip.apex``, the frame of
 largest expression displacement). Each clip is rendered once, cropped by
 ``FaceCropper(output_size=S)`` for each size S, and each ``ApexSpotter`` method spots
-its apex on the crops. Printed per method, style and size: the share of clips whose
-spotted apex is within 1 and within 3 frames of the true one, and the median error
-in frames. Algorithm 1 ("lbp") is used as the paper gives it; only its input changes.
+its apex on the crops (size 0: on the uncropped frames). Printed per method, style and
+size: the share of clips whose spotted apex is within 1 and within 3 frames of the true
+one, and the median error in frames. Algorithm 1 ("lbp") is used as the paper gives it; only its input changes.
 
     python benchmarks/bench_apex_spotting.py [--quick] [--clips 20] [--sizes 32 64 128]
         [--max-frames N] [--intensity 1] [--random-state 0]
@@ -47,8 +47,10 @@ def spot_errors(clip, sizes):
     in_memory = Clip.from_frames(clip.read(), **clip.metadata)
     errors = {}
     for size in sizes:
-        [face] = FaceCropper(output_size=size).fit_transform([in_memory])
-        face = Clip.from_frames(face.read(), **clip.metadata)
+        face = in_memory
+        if size:
+            [face] = FaceCropper(output_size=size).fit_transform([in_memory])
+            face = Clip.from_frames(face.read(), **clip.metadata)
         for method in METHODS:
             apex, _ = ApexSpotter(method=method).fit([face]).spot(face)
             errors[method, size] = abs(apex - clip.apex)
@@ -59,7 +61,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="4 clips per style, 32 and 64 px")
     parser.add_argument("--clips", type=int, default=20, help="clips per style")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[32, 64, 128])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[32, 64, 128],
+                        help="face crop sizes in pixels; 0 spots on the uncropped frames")
     parser.add_argument("--max-frames", type=int, default=None,
                         help="longest clip in frames (default: the databases' frame rates)")
     parser.add_argument("--intensity", type=float, default=1.0,
@@ -90,7 +93,8 @@ def main():
         for database in DATABASES:
             for size in sizes:
                 e = errors[database, method, size]
-                print(f"{method:<17} {database:<7} {lengths[database]:>6.0f} {size:>5} "
+                print(f"{method:<17} {database:<7} {lengths[database]:>6.0f} "
+                      f"{size or 'full':>5} "
                       f"{np.mean(e <= 1):>6.2f} {np.mean(e <= 3):>6.2f} {np.median(e):>7.1f}")
     print("frames: median clip length; <=1, <=3: share of clips within 1 and 3 frames of "
           "the true apex; median: median error in frames")
