@@ -8,7 +8,8 @@ from ._megc2019 import load_megc2019
 from ._samm import load_samm
 from ._smic import load_smic
 from ._sources import ArraySource, CropSource, FolderSource, FrameSource, VideoSource
-from ._synthetic import make_synthetic_expressions, make_synthetic_megc2019
+from ._synthetic import make_synthetic_megc2019
+from ._synthetic_expressions import make_synthetic_expressions
 from ._synthetic_source import synthetic_landmarks
 
 __all__ = [

@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.utils import Bunch
 
 from ._clip_table import MEGC_CLASSES
+from ._expression_pairs import bu3dfe_items, is_bu3dfe_layout, neutral_partners
 from ._sources import IMAGE_EXTENSIONS
 
 # Usual class names of expression sets (FER2013, CK+, RAF-DB, JAFFE folders) and the
@@ -59,7 +60,10 @@ def _check_image_size(image_size):
 
 
 def _folder_items(root):
-    """(image path, class name) for each image in each class folder of ``root``."""
+    """(image path, class name) for each image in each class folder of ``root``, or of
+    each subject folder of a BU-3DFE folder (the class is the emotion code of the name)."""
+    if is_bu3dfe_layout(root):
+        return bu3dfe_items(root)
     classes = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not classes:
         raise ValueError(
@@ -74,21 +78,29 @@ def _folder_items(root):
 
 
 def _csv_items(path):
-    """(image path, class name) for each row of a ``path,label`` CSV file."""
+    """(image path, class name) for each row of a ``path,label`` CSV file, and the
+    ``neutral`` column's image of each row (None for an empty cell) if it has one."""
     table = pd.read_csv(path, header=None, dtype=str, keep_default_na=False)
     if table.shape[1] < 2:
         raise ValueError(f"Expression image list {path} must have two columns, path and label.")
     first = [_class_key(v) for v in table.iloc[0]]
+    neutrals = None
     if "path" in first and "label" in first:
         table = table.iloc[1:]
         columns = first.index("path"), first.index("label")
+        if "neutral" in first:
+            neutrals = [_listed_path(path, v) if v.strip() else None
+                        for v in table.iloc[:, first.index("neutral")]]
     else:
         columns = 0, 1
-    items = []
-    for file, label in zip(table.iloc[:, columns[0]], table.iloc[:, columns[1]]):
-        file = Path(file.strip())
-        items.append((file if file.is_absolute() else path.parent / file, label))
-    return items
+    items = [(_listed_path(path, file), label)
+             for file, label in zip(table.iloc[:, columns[0]], table.iloc[:, columns[1]])]
+    return items, neutrals
+
+
+def _listed_path(csv_path, file):
+    file = Path(file.strip())
+    return file if file.is_absolute() else csv_path.parent / file
 
 
 def _read_image(path, size):
@@ -103,7 +115,14 @@ def _read_image(path, size):
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
-def load_expression_images(root, image_size=(64, 64), class_map=None):
+def _read_images(files, size):
+    images = np.empty((len(files), *size, 3), dtype=np.uint8)
+    for i, file in enumerate(files):
+        images[i] = _read_image(file, size)
+    return images
+
+
+def load_expression_images(root, image_size=(64, 64), class_map=None, return_neutral=False):
     """Load a facial-expression image set with its classes mapped to the MEGC classes.
 
     The SA-AT teacher is trained on such an auxiliary set (the paper uses BU-3DFE),
@@ -113,9 +132,12 @@ def load_expression_images(root, image_size=(64, 64), class_map=None):
     ----------
     root : str or Path
         Either a folder with one sub-folder of images per class (``root/happy/1.jpg``,
-        ``root/sad/...``), or a CSV file of ``path,label`` rows (a header row naming
-        ``path`` and ``label`` is optional; relative paths are relative to the CSV's
-        folder).
+        ``root/sad/...``); or BU-3DFE as distributed, one folder per subject
+        (``root/F0001/F0001_AN01WH_F2D.bmp``; the class is the name's emotion code, and
+        only the ``_F2D`` images are read); or a CSV file of ``path,label`` rows (a
+        header row naming ``path`` and ``label`` is optional; relative paths are
+        relative to the CSV's folder). A header may also name a ``neutral`` column:
+        each row's neutral image, for ``return_neutral``.
     image_size : int or (height, width), default=(64, 64)
         Size every image is resized to.
     class_map : dict, default=None
@@ -125,13 +147,24 @@ def load_expression_images(root, image_size=(64, 64), class_map=None):
         contempt are negative, happiness/happy positive, surprise surprise, neutral
         dropped (also the BU-3DFE codes AN, DI, FE, SA, HA, SU, NE). A given map
         replaces the default.
+    return_neutral : bool, default=False
+        Also load the neutral face of each expression image (``neutral`` in the
+        result), for teachers that learn from the neutral-to-expression motion. The
+        partner is the CSV's ``neutral`` entry where the row has one, else, for
+        BU-3DFE names, the subject's neutral image ``F0001_NE00WH_F2D`` (among the
+        set's images, of any class, or in the expression image's folder). CK+ has no
+        neutral image but sequences that start neutral: list each sequence's last
+        frame with its first frame as ``neutral`` in a CSV. An image without a
+        partner raises ValueError naming it.
 
     Returns
     -------
     data : Bunch
         ``X`` uint8 RGB images of shape ``(n, height, width, 3)``, ``y`` (0 negative,
         1 positive, 2 surprise), ``target_names``, ``frame`` (path, emotion as in the
-        set, label) and ``DESCR``.
+        set, label) and ``DESCR``. With ``return_neutral=True`` also ``neutral``,
+        uint8 images of the shape of ``X`` (row i the neutral face of ``X[i]``), and
+        the column ``neutral_path`` in ``frame``.
 
     Warns
     -----
@@ -157,15 +190,18 @@ def load_expression_images(root, image_size=(64, 64), class_map=None):
         raise FileNotFoundError(f"root={str(root)!r}: expression image set {path} does not exist.")
     size = _check_image_size(image_size)
     mapping = _check_class_map(DEFAULT_CLASS_MAP if class_map is None else class_map)
-    items = _csv_items(path) if path.is_file() else _folder_items(path)
+    if not isinstance(return_neutral, (bool, np.bool_)):
+        raise TypeError(f"return_neutral must be True or False, got {return_neutral!r}.")
+    items, listed = _csv_items(path) if path.is_file() else (_folder_items(path), None)
 
-    kept, unmapped = [], Counter()
-    for file, name in items:
+    kept, unmapped, kept_listed = [], Counter(), []
+    for k, (file, name) in enumerate(items):
         key = _class_key(name)
         if key not in mapping:
             unmapped[name] += 1
         elif mapping[key] is not None:
             kept.append((file, name, mapping[key]))
+            kept_listed.append(listed[k] if listed is not None else None)
     if unmapped:
         warnings.warn(
             f"Dropped images of classes that class_map does not name: "
@@ -180,9 +216,7 @@ def load_expression_images(root, image_size=(64, 64), class_map=None):
             f"{found or 'none'}."
         )
 
-    images = np.empty((len(kept), *size, 3), dtype=np.uint8)
-    for i, (file, _, _) in enumerate(kept):
-        images[i] = _read_image(file, size)
+    images = _read_images([file for file, _, _ in kept], size)
     frame = pd.DataFrame(
         {
             "path": [str(f) for f, _, _ in kept],
@@ -190,6 +224,12 @@ def load_expression_images(root, image_size=(64, 64), class_map=None):
             "label": np.array([label for _, _, label in kept], dtype=np.int64),
         }
     )
+    extra = {}
+    if return_neutral:
+        partners = neutral_partners([file for file, _, _ in kept], [file for file, _ in items],
+                                    kept_listed, source=str(path))
+        extra["neutral"] = _read_images(partners, size)
+        frame["neutral_path"] = [str(p) for p in partners]
     counts = Counter(frame["label"])
     descr = (
         f"Facial-expression images from {path}, resized to {size[0]}x{size[1]} RGB, "
@@ -199,5 +239,5 @@ def load_expression_images(root, image_size=(64, 64), class_map=None):
     )
     return Bunch(
         X=images, y=frame["label"].to_numpy(), target_names=list(MEGC_CLASSES), frame=frame,
-        DESCR=descr,
+        DESCR=descr, **extra,
     )

@@ -2,14 +2,15 @@
 
 The licensed micro-expression databases cannot ship with saatkit, so this module makes
 a synthetic composite with the same structure (3 databases, 68 subjects, 442 clips, the
-MEGC 2019 clips per subject and class) and an auxiliary macro-expression image set, so
-that every stage of the toolkit (face detection, landmarks, apex spotting, style
-aggregation, the networks and the leave-one-subject-out protocol) runs for real on any
-machine. The faces are procedural drawings; their expressions are FACS-style landmark
-displacements at micro-expression intensity, rendered by warping; the databases differ
-in recording style. **Scores on this benchmark say nothing about real micro-expression
-recognition**: they show that the toolkit runs, and let its tests check that a method
-learns something and that a domain gap exists, nothing more.
+MEGC 2019 clips per subject and class), and :mod:`._synthetic_expressions` an
+auxiliary macro-expression image set, so that every stage of the toolkit (face
+detection, landmarks, apex spotting, style aggregation, the networks and the
+leave-one-subject-out protocol) runs for real on any machine. The faces are procedural
+drawings; their expressions are FACS-style landmark displacements at micro-expression
+intensity, rendered by warping; the databases differ in recording style. **Scores on
+this benchmark say nothing about real micro-expression recognition**: they show that
+the toolkit runs, and let its tests check that a method learns something and that a
+domain gap exists, nothing more.
 """
 
 import numbers
@@ -20,10 +21,9 @@ from sklearn.utils import Bunch, check_random_state
 
 from ._clip import Clip
 from ._synthetic_catalogue import (
-    ACTS, CLIP, DATABASES, MACRO_DRAW, MACRO_PEAK, MICRO_IDENTITY, MICRO_PEAK, NUISANCE,
-    POPULATION, SUBJECT, SUBJECT_CLIPS, SubjectStyle, check_catalogue,
+    ACTS, CLIP, DATABASES, MICRO_IDENTITY, MICRO_PEAK, NUISANCE, POPULATION, SUBJECT,
+    SUBJECT_CLIPS, SubjectStyle, check_catalogue,
 )
-from ._synthetic_images import render_expression_images
 from ._synthetic_source import ClipSpec, SyntheticSource
 from ._synthetic_styles import STYLES, check_scale
 
@@ -64,22 +64,20 @@ Ground truth: onset, apex and offset on each clip (0-based positions) and in ``f
 ``saatkit.datasets.synthetic_landmarks(clip)`` gives the true 68 landmarks of any frame.
 """
 
-EXPRESSIONS_DESCR = """\
-Synthetic macro-expression images (saatkit's stand-in for BU-3DFE)
-------------------------------------------------------------------
-
-Face images for training a teacher network, made so that saatkit runs everywhere
-without licensed data. Numbers obtained on them say nothing about real facial
-expression recognition.
-
-Identities are procedural and disjoint from those of the synthetic micro-expression
-composite (separate seed streams). Expressions are the same action units as the
-composite's at full intensity ({macro_low}-{macro_high} x the inter-ocular distance,
-less where the face would fold over), posed like BU-3DFE's six emotions (anger,
-disgust, fear and sadness are negative), with BU-3DFE's class balance 11012/2730/2736
-negative/positive/surprise. Images are cropped around the face like a detector box and
-resized to ``image_size``; their recording style is one of {styles}, drawn per image.
+SANITY_DESCR = """
+SANITY BENCHMARK (intensity={intensity:g}): every peak displacement is {intensity:g} x the
+micro-expression range above, {low:.3g}-{high:.3g} x the inter-ocular distance, so
+the apex frame carries a visible expression. This checks that apex-frame methods work;
+it is not a micro-expression benchmark.
 """
+
+
+def _megc_descr(intensity, peak_range):
+    descr = MEGC_DESCR.format(micro_low=MICRO_PEAK[0], micro_high=MICRO_PEAK[1])
+    if intensity == 1:
+        return descr
+    return descr + SANITY_DESCR.format(intensity=intensity, low=peak_range[0],
+                                       high=peak_range[1])
 
 
 def _seed(random_state):
@@ -140,7 +138,7 @@ def _check_styles(styles):
 
 
 def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, styles=None,
-                            random_state=0):
+                            intensity=1.0, random_state=0):
     """Make the synthetic MEGC 2019 composite: 442 clips of 68 synthetic subjects.
 
     A stand-in for SMIC-HS, CASME II and SAMM with the structure of the MEGC 2019
@@ -169,6 +167,14 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
         larger). Styles are "smic", "casme2", "samm" and "natural" (plain colour).
         None (or a database left out) keeps each database's own style. For measuring
         how much of a domain gap is recording style alone.
+    intensity : float, default=1.0
+        Factor on every expression's peak displacement. 1.0 is the micro-expression
+        benchmark. **A larger value is a sanity benchmark, not a micro-expression
+        one**: at 5 the apex moves the landmarks by 0.075-0.225 IOD, as much as a posed
+        macro-expression, so a single apex frame shows the class and the apex-frame
+        methods of the SA-AT paper have something to learn (see
+        ``benchmarks/bench_sanity.py``). Everything else (identities, timing,
+        nuisances, the clips' seeds) is the same as at 1.0.
     random_state : int, RandomState instance or None, default=0
         Seed of the identities, expressions and nuisances. The same int gives
         byte-identical frames.
@@ -204,11 +210,12 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
     -----
     What each clip shows is drawn from ``random_state``: the subject's identity, the
     action units of its class (:mod:`saatkit.datasets._synthetic_catalogue`), a peak
-    displacement of 0.015-0.045 x the inter-ocular distance, an onset-to-offset time of
-    0.2-0.5 s with a raised-cosine rise and fall, and label-independent nuisances (head
-    drift of up to 0.02 IOD and 0.3 degrees, a blink in about 15% of clips, light
-    flicker, sensor noise). The renderer draws each identity once and warps it for
-    every frame (see :mod:`saatkit.datasets._synthetic_motion`).
+    displacement of 0.015-0.045 x the inter-ocular distance (times ``intensity``), an
+    onset-to-offset time of 0.2-0.5 s with a raised-cosine rise and fall, and
+    label-independent nuisances (head drift of up to 0.02 IOD and 0.3 degrees, a blink
+    in about 15% of clips, light flicker, sensor noise). The renderer draws each
+    identity once and warps it for every frame (see
+    :mod:`saatkit.datasets._synthetic_motion`).
 
     Examples
     --------
@@ -228,6 +235,10 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
                 f"max_frames must be an int of at least 8 or None, got {max_frames!r}.")
         max_frames = int(max_frames)
     styles = _check_styles(styles)
+    if (not isinstance(intensity, numbers.Real) or isinstance(intensity, bool)
+            or not np.isfinite(intensity) or intensity <= 0):
+        raise ValueError(f"intensity must be a positive number, got {intensity!r}.")
+    peak_range = (MICRO_PEAK[0] * intensity, MICRO_PEAK[1] * intensity)
     seed = _seed(random_state)
     clips, rows = [], []
     for database in _check_databases(databases):
@@ -239,7 +250,7 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
             identity = (seed, MICRO_IDENTITY, db_index, subject_index)
             behaviour = SubjectStyle(
                 np.random.default_rng([seed, SUBJECT, db_index, subject_index]),
-                ACTS[database], MICRO_PEAK)
+                ACTS[database], peak_range)
             counters = {}
             for label in (0, 1, 2):
                 for _ in range(counts[label]):
@@ -286,106 +297,5 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
         database=frame["database"].to_numpy(dtype=str),
         frame=frame,
         target_names=list(TARGET_NAMES),
-        DESCR=MEGC_DESCR.format(micro_low=MICRO_PEAK[0], micro_high=MICRO_PEAK[1]),
-    )
-
-
-# BU-3DFE: 100 subjects, six posed emotions; 11012/2730/2736 images per MEGC class in the
-# SA-AT paper's Table 1.
-BU3DFE_COUNTS = (11012, 2730, 2736)
-_MACRO_ACTS = {
-    0: [("anger", ("AU4", "AU7"), 1.0, False), ("anger", ("AU4", "AU7", "AU24"), 1.0, False),
-        ("disgust", ("AU9",), 1.0, False), ("disgust", ("AU4", "AU9"), 1.0, False),
-        ("fear", ("AU1", "AU2", "AU4"), 2.0, False),
-        ("sadness", ("AU1", "AU4", "AU15"), 1.0, False),
-        ("sadness", ("AU15", "AU17"), 1.0, False)],
-    1: [("happiness", ("AU6", "AU12"), 1.0, False), ("happiness", ("AU12",), 0.4, False)],
-    2: [("surprise", ("AU1", "AU2", "AU26"), 1.0, False), ("surprise", ("AU1", "AU2"), 0.4, False)],
-}
-IMAGE_STYLES = ("smic", "casme2", "samm", "natural")
-
-
-def _class_counts(n_samples, proportions):
-    """Exact per-class counts in the given proportions (largest remainder)."""
-    p = np.asarray(proportions, float) / np.sum(proportions)
-    counts = np.floor(p * n_samples).astype(int)
-    order = np.argsort(-(p * n_samples - counts), kind="stable")
-    counts[order[: n_samples - counts.sum()]] += 1
-    return counts
-
-
-def make_synthetic_expressions(n_samples=2000, *, image_size=64, styles="mixed",
-                               n_identities=100, random_state=0):
-    """Make synthetic macro-expression face images: the teacher's auxiliary set.
-
-    A stand-in for BU-3DFE: posed expressions at full intensity of identities that do
-    not appear in :func:`make_synthetic_megc2019`, cropped around the face.
-    **Scores on it say nothing about real expression recognition.**
-
-    Parameters
-    ----------
-    n_samples : int, default=2000
-        Number of images.
-    image_size : int, default=64
-        Side of the square images.
-    styles : "mixed", "natural" or sequence of str, default="mixed"
-        Recording styles, each image drawn uniformly among them: ``"mixed"`` is the
-        three databases' styles and plain colour (``("smic", "casme2", "samm",
-        "natural")``), so a teacher trained on these images has seen every style of the
-        composite; ``"natural"`` is plain colour only.
-    n_identities : int, default=100
-        Number of people (BU-3DFE has 100).
-    random_state : int, RandomState instance or None, default=0
-
-    Returns
-    -------
-    data : Bunch
-        X : ndarray of shape (n_samples, image_size, image_size, 3), uint8 RGB
-
-        y : ndarray of int, 0 negative, 1 positive, 2 surprise, in BU-3DFE's
-            proportions 11012/2730/2736.
-        landmarks : ndarray of shape (n_samples, 68, 2)
-            True landmarks in image pixels.
-        frame : DataFrame
-            label, emotion, action_units, peak (IOD), style, identity.
-
-        target_names : list of str
-
-        DESCR : str
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from saatkit.datasets import make_synthetic_expressions
-    >>> data = make_synthetic_expressions(30, image_size=48, n_identities=3)
-    >>> data.X.shape, data.X.dtype, np.bincount(data.y).tolist()
-    ((30, 48, 48, 3), dtype('uint8'), [20, 5, 5])
-    """
-    if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
-        raise ValueError(f"n_samples must be a positive int, got {n_samples!r}.")
-    if not isinstance(image_size, numbers.Integral) or image_size < 16:
-        raise ValueError(f"image_size must be an int of at least 16, got {image_size!r}.")
-    if not isinstance(n_identities, numbers.Integral) or n_identities < 1:
-        raise ValueError(f"n_identities must be a positive int, got {n_identities!r}.")
-    if isinstance(styles, str):
-        if styles not in ("mixed", "natural"):
-            raise ValueError(f"styles must be 'mixed', 'natural' or a sequence of style "
-                             f"names {IMAGE_STYLES}, got {styles!r}.")
-        styles = IMAGE_STYLES if styles == "mixed" else ("natural",)
-    styles = tuple(styles)
-    if not styles or any(s not in IMAGE_STYLES for s in styles):
-        raise ValueError(f"styles must name styles among {IMAGE_STYLES}, got {styles!r}.")
-    seed = _seed(random_state)
-    rng = np.random.default_rng([seed, MACRO_DRAW])
-    labels = np.repeat([0, 1, 2], _class_counts(int(n_samples), BU3DFE_COUNTS))
-    labels = rng.permutation(labels)
-    people = rng.integers(0, n_identities, size=len(labels))
-    images, landmarks, rows = render_expression_images(
-        labels, people, styles, int(image_size), seed, _MACRO_ACTS, MACRO_PEAK)
-    frame = pd.DataFrame(rows)
-    return Bunch(
-        X=images, y=labels.astype(np.int64), landmarks=landmarks, frame=frame,
-        target_names=list(TARGET_NAMES),
-        DESCR=EXPRESSIONS_DESCR.format(macro_low=MACRO_PEAK[0], macro_high=MACRO_PEAK[1],
-                                       styles=", ".join(styles)),
+        DESCR=_megc_descr(intensity, peak_range),
     )

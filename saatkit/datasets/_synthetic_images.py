@@ -49,15 +49,40 @@ def _crop_box(points):
     return tuple(int(round(v)) for v in box)
 
 
-def render_expression_images(labels, people, styles, image_size, seed, acts, peak):
+def _recorded(frame, box, style, iod, rng, image_size):
+    """Cut ``box`` from a scene ``frame``, record it in ``style`` and resize it (uint8)."""
+    patch = optics_blur(apply_style(cut_box(frame, box), style), style, iod)
+    noise = rng.standard_normal(patch.shape, dtype=np.float32)
+    patch = patch + noise * np.float32(style.noise / 255)
+    patch = cv2.resize(patch, (image_size, image_size), interpolation=cv2.INTER_AREA)
+    patch = np.clip(patch * 255 + 0.5, 0, 255).astype(np.uint8)
+    return patch if patch.ndim == 3 else patch[..., None]
+
+
+def _posed(scene, field, head, fraction, darkening):
+    """The scene with its ROI warped by the head pose and ``fraction`` of ``field``."""
+    x0, y0, x1, y1 = scene.roi
+    region = scene.image[y0:y1, x0:x1] * (1 - darkening[..., None])
+    frame = scene.image.copy()
+    frame[y0:y1, x0:x1] = warp_region(region, scene.grid_x, scene.grid_y, scene.mask,
+                                      field, head, scene.centre, fraction, iterations=6)
+    return frame
+
+
+def render_expression_images(labels, people, styles, image_size, seed, acts, peak,
+                             neutral=False):
     """Render one face image per entry of ``labels`` / ``people`` (identity indices).
 
     Returns the images (n, image_size, image_size, 3) uint8 RGB, their landmarks
-    (n, 68, 2) in image pixels, and one metadata dict per image.
+    (n, 68, 2) in image pixels, one metadata dict per image and, when ``neutral``, the
+    neutral face of each image (else None): the same person, head pose, crop box,
+    style and blur without the expression and its wrinkles, with its own sensor noise
+    (drawn after the image's, so the images are the same either way).
     """
     n = len(labels)
     iod = max(image_size / CROP_IODS, 40.0)
     images = np.empty((n, image_size, image_size, 3), np.uint8)
+    neutrals = np.empty_like(images) if neutral else None
     marks = np.empty((n, N_LANDMARKS, 2))
     rows = [None] * n
     behaviours = {}
@@ -75,25 +100,18 @@ def render_expression_images(labels, people, styles, image_size, seed, acts, pea
         fraction = fold_free_fraction(field)
         head = (rng.normal(0, 0.04) * iod, rng.normal(0, 0.04) * iod,
                 np.deg2rad(rng.normal(0, 3.0)), 1 + rng.normal(0, 0.03))
-        x0, y0, x1, y1 = scene.roi
         darkening = fraction * wrinkle_map(scene.wrinkles, wrinkles, scene.roi)
-        region = scene.image[y0:y1, x0:x1] * (1 - darkening[..., None])
-        frame = scene.image.copy()
-        frame[y0:y1, x0:x1] = warp_region(region, scene.grid_x, scene.grid_y, scene.mask,
-                                          field, head, scene.centre, fraction, iterations=6)
+        frame = _posed(scene, field, head, fraction, darkening)
         points = moved_landmarks(scene, scene.landmarks, head, fraction * at_landmarks)
-        bx0, by0, bx1, by1 = box = _crop_box(points)
-        patch = cut_box(frame, box)
-        patch = optics_blur(apply_style(patch, style), style, iod)
-        noise = rng.standard_normal(patch.shape, dtype=np.float32)
-        patch = patch + noise * np.float32(style.noise / 255)
-        patch = cv2.resize(patch, (image_size, image_size), interpolation=cv2.INTER_AREA)
-        patch = np.clip(patch * 255 + 0.5, 0, 255).astype(np.uint8)
-        images[i] = patch if patch.ndim == 3 else patch[..., None]
-        s = image_size / (bx1 - bx0)
-        marks[i] = (points - (bx0, by0) + 0.5) * s - 0.5
+        box = _crop_box(points)
+        images[i] = _recorded(frame, box, style, iod, rng, image_size)
+        if neutral:
+            still = _posed(scene, field, head, 0.0, np.zeros_like(darkening))
+            neutrals[i] = _recorded(still, box, style, iod, rng, image_size)
+        s = image_size / (box[2] - box[0])
+        marks[i] = (points - box[:2] + 0.5) * s - 0.5
         rows[i] = {"label": int(labels[i]), "emotion": emotion,
                    "action_units": units,
                    "peak": round(fraction * strength, 6), "style": style.name,
                    "identity": f"expr{k:03d}"}
-    return images, marks, rows
+    return images, marks, rows, neutrals

@@ -91,3 +91,67 @@ def test_expression_image_errors(folder_set, tmp_path):
     listed.write_text("path,label\nfaces/happy/gone.jpg,happy\n")
     with pytest.raises(ValueError, match="gone.jpg does not exist"):
         load_expression_images(listed)
+
+
+def _grey_image(path, level):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    assert cv2.imwrite(str(path), np.full((24, 24), level, np.uint8))
+
+
+@pytest.fixture
+def bu3dfe(tmp_path):
+    """BU-3DFE as distributed: subject folders, the class in the file name. Each image's
+    grey level says whose it is (neutral: 10 * subject, expressions above it)."""
+    root = tmp_path / "BU3DFE"
+    for s, (subject, race) in enumerate((("F0001", "WH"), ("M0002", "AE")), start=1):
+        _grey_image(root / subject / f"{subject}_NE00{race}_F2D.bmp", 10 * s)
+        for level in (1, 4):
+            _grey_image(root / subject / f"{subject}_AN0{level}{race}_F2D.bmp", 10 * s + level)
+        _grey_image(root / subject / f"{subject}_HA02{race}_F2D.bmp", 10 * s + 2)
+        _grey_image(root / subject / f"{subject}_HA02{race}_F3D.bmp", 200)  # not a 2D face
+    return root
+
+
+def test_bu3dfe_layout_with_neutral_partners(bu3dfe):
+    data = load_expression_images(bu3dfe, image_size=8, return_neutral=True)
+    assert data.frame["emotion"].tolist() == ["AN", "AN", "HA"] * 2
+    assert data.y.tolist() == [0, 0, 1] * 2
+    assert data.neutral.shape == data.X.shape == (6, 8, 8, 3)
+    # Each expression is paired with its own subject's neutral face.
+    assert data.X[:, 0, 0, 0].tolist() == [11, 14, 12, 21, 24, 22]
+    assert data.neutral[:, 0, 0, 0].tolist() == [10, 10, 10, 20, 20, 20]
+    assert data.frame["neutral_path"].str.endswith("_NE00WH_F2D.bmp").sum() == 3
+    plain = load_expression_images(bu3dfe, image_size=8)
+    assert "neutral" not in plain and "neutral_path" not in plain.frame
+    np.testing.assert_array_equal(plain.X, data.X)
+
+
+def test_neutral_partners_from_a_csv_column(bu3dfe, tmp_path):
+    # CK+-like: each sequence's peak frame listed with its first (neutral) frame.
+    _grey_image(tmp_path / "ck" / "S005_001_00000001.png", 30)
+    _grey_image(tmp_path / "ck" / "S005_001_00000011.png", 90)
+    listed = tmp_path / "pairs.csv"
+    listed.write_text(
+        "label,path,neutral\n"
+        "surprise,ck/S005_001_00000011.png,ck/S005_001_00000001.png\n"
+        "anger,BU3DFE/M0002/M0002_AN04AE_F2D.bmp,\n"
+    )
+    data = load_expression_images(listed, image_size=8, return_neutral=True)
+    assert data.y.tolist() == [2, 0]
+    assert data.X[:, 0, 0, 0].tolist() == [90, 24]
+    # An empty cell falls back to the BU-3DFE name's neutral, found in the image's folder.
+    assert data.neutral[:, 0, 0, 0].tolist() == [30, 20]
+
+
+@pytest.mark.filterwarnings("ignore:Dropped images of classes")
+def test_missing_neutral_partners_are_named(bu3dfe, folder_set, tmp_path):
+    with pytest.raises(ValueError, match="a1.png .* has no neutral partner"):
+        load_expression_images(folder_set, class_map={"angry": 0}, return_neutral=True)
+    (bu3dfe / "M0002" / "M0002_NE00AE_F2D.bmp").unlink()
+    with pytest.raises(ValueError, match="no neutral image of M0002.*M0002_AN01AE_F2D"):
+        load_expression_images(bu3dfe, return_neutral=True)
+    (bu3dfe / "F0001" / "F0001_NE00WH_F2D.bmp").unlink()
+    with pytest.raises(ValueError, match="has no neutral image at all"):
+        load_expression_images(bu3dfe, return_neutral=True)
+    with pytest.raises(TypeError, match="return_neutral"):
+        load_expression_images(bu3dfe, return_neutral=1)

@@ -7,10 +7,14 @@ import pytest
 
 from saatkit.datasets import make_synthetic_expressions
 from saatkit.datasets._face_renderer import random_identity
-from saatkit.datasets._synthetic import BU3DFE_COUNTS
 from saatkit.datasets._synthetic_catalogue import (
-    MACRO_IDENTITY, MICRO_IDENTITY, POPULATION, SUBJECT_CLIPS, DATABASES,
+    DATABASES,
+    MACRO_IDENTITY,
+    MICRO_IDENTITY,
+    POPULATION,
+    SUBJECT_CLIPS,
 )
+from saatkit.datasets._synthetic_expressions import BU3DFE_COUNTS
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +75,35 @@ def test_identities_differ_from_the_micro_expression_subjects():
 def test_bad_parameters_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_synthetic_expressions(**{"n_samples": 10, **kwargs})
+
+
+def test_neutral_pairs_leave_the_images_as_they_were():
+    kwargs = {"n_samples": 24, "image_size": 40, "n_identities": 3, "random_state": 2}
+    plain = make_synthetic_expressions(**kwargs)
+    pairs = make_synthetic_expressions(**kwargs, return_neutral=True)
+    assert "neutral" not in plain
+    for key in ("X", "y", "landmarks"):
+        np.testing.assert_array_equal(pairs[key], plain[key])
+    assert pairs.frame.equals(plain.frame)
+    assert pairs.neutral.shape == pairs.X.shape and pairs.neutral.dtype == np.uint8
+
+
+def test_neutral_face_differs_by_the_expression_only():
+    data = make_synthetic_expressions(24, image_size=48, n_identities=3, styles="natural",
+                                      random_state=2, return_neutral=True)
+    diff = np.abs(data.X.astype(float) - data.neutral.astype(float)).mean(-1)
+    # Same pose and crop: the top corners (background, hair) differ by sensor noise only,
+    # while the expression moves the brows, eyes and mouth.
+    corners = np.concatenate([diff[:, :6, :6], diff[:, :6, -6:]], axis=1).mean((1, 2))
+    features = []
+    for d, points in zip(diff, data.landmarks):
+        x0, y0 = np.floor(points[17:].min(0)).astype(int)
+        x1, y1 = np.ceil(points[17:].max(0)).astype(int)
+        features.append(d[max(y0, 0):y1, max(x0, 0):x1].mean())
+    assert corners.max() < 3
+    assert np.median(np.array(features) / (corners + 0.5)) > 2
+
+
+def test_return_neutral_must_be_a_bool():
+    with pytest.raises(TypeError, match="return_neutral"):
+        make_synthetic_expressions(3, image_size=32, return_neutral="yes")

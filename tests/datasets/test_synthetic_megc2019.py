@@ -121,7 +121,7 @@ def test_styles_differ_as_the_databases_do(data):
     # The face does not fill the scene.
     for db, clip in first.items():
         points = synthetic_landmarks(clip, [0])[0]
-        height, width = frames[db].shape[:2]
+        _, width = frames[db].shape[:2]
         assert np.ptp(points[:, 0]) < 0.5 * width
 
 
@@ -185,8 +185,32 @@ def test_landmarks_follow_crops(data):
 @pytest.mark.parametrize("kwargs, match", [
     ({"scale": -1}, "scale"), ({"scale": "huge"}, "scale"), ({"max_frames": 3}, "max_frames"),
     ({"databases": ["casme"]}, "databases"), ({"styles": {"smic": "vivid"}}, "styles"),
-    ({"random_state": -2}, "random_state"),
+    ({"random_state": -2}, "random_state"), ({"intensity": 0}, "intensity"),
+    ({"intensity": -1.0}, "intensity"), ({"intensity": "strong"}, "intensity"),
+    ({"intensity": float("nan")}, "intensity"), ({"intensity": True}, "intensity"),
 ])
 def test_bad_parameters_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_synthetic_megc2019(**kwargs)
+
+
+def test_intensity_one_is_the_default_benchmark(data):
+    same = make_synthetic_megc2019(max_frames=10, intensity=1.0, random_state=0)
+    assert sorted(same) == sorted(data) and same.DESCR == data.DESCR
+    pd.testing.assert_frame_equal(same.frame, data.frame)
+    assert [c.key for c in same.X] == [c.key for c in data.X]
+    assert _digest(same.X[::60]) == _digest(data.X[::60])
+
+
+def test_intensity_scales_the_expressions_only(data):
+    strong = make_synthetic_megc2019(max_frames=10, intensity=5, random_state=0)
+    assert "SANITY BENCHMARK" in strong.DESCR and "SANITY" not in data.DESCR
+    changed = ["peak"]
+    pd.testing.assert_frame_equal(strong.frame.drop(columns=changed),
+                                  data.frame.drop(columns=changed))
+    np.testing.assert_allclose(strong.frame["peak"], 5 * data.frame["peak"], atol=1e-5)
+    # The apex moves the face five times as far from the onset frame.
+    for weak, clip in zip(data.X[::80], strong.X[::80]):
+        weak_points, points = (synthetic_landmarks(c, [c.onset, c.apex]) for c in (weak, clip))
+        moved = [np.abs(p[1] - p[0]).max() for p in (weak_points, points)]
+        assert moved[1] > 3 * moved[0]
