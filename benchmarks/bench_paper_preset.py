@@ -42,8 +42,8 @@ def _teacher(settings, aux, input, device, overrides):
     if input == "flow":
         pairs = ImageResizer(settings["flow_face_size"]).fit_transform(
             np.stack([aux.neutral, aux.X], axis=1))
-        images = OpticalFlow(settings["flow_method"],
-                             output_size=settings["flow_size"]).fit_transform(pairs)
+        images = OpticalFlow(settings["flow_method"], output_size=settings["flow_size"],
+                             normalize=settings["flow_normalize"]).fit_transform(pairs)
     X_train, X_test, y_train, y_test = train_test_split(
         images, aux.y, test_size=0.2, stratify=aux.y, random_state=0)
     teacher = make_teacher(preset="paper", device=device, **overrides).fit(X_train, y_train)

@@ -137,8 +137,8 @@ def _teacher_inputs(aux, settings, inputs):
     if "flow" in inputs:
         pairs = ImageResizer(settings["flow_face_size"]).fit_transform(
             np.stack([aux.neutral, aux.X], axis=1))
-        sets["flow"] = OpticalFlow(settings["flow_method"], output_size=settings["flow_size"]
-                                   ).fit_transform(pairs)
+        sets["flow"] = OpticalFlow(settings["flow_method"], output_size=settings["flow_size"],
+                                   normalize=settings["flow_normalize"]).fit_transform(pairs)
     return sets
 
 

@@ -16,7 +16,7 @@ def make_flow_pipeline(network="ststnet", *, preset="demo", cropper=None, spotte
     onset and apex frames of each clip), ``resize``
     (:class:`~saatkit.preprocessing.ImageResizer` to ``flow_face_size``), ``flow``
     (:class:`~saatkit.preprocessing.OpticalFlow` from onset to apex, ``flow_size``
-    pixels, min-max normalised per channel) and ``classifier``, a
+    pixels, scaled as ``flow_normalize`` says) and ``classifier``, a
     :class:`~saatkit.nn.TeacherClassifier` training the network from scratch in every
     fold, for a fixed number of epochs (no epoch is picked on the held-out subject).
 
@@ -70,7 +70,8 @@ def make_flow_pipeline(network="ststnet", *, preset="demo", cropper=None, spotte
         spotter = ApexSpotter(method=settings["apex_method"], fallback=settings["apex_fallback"],
                               output="pair", memory=memory, n_jobs=n_jobs)
     flow = OpticalFlow(settings["flow_method"], output_size=settings["flow_size"],
-                       components=components, n_jobs=n_jobs)
+                       components=components, normalize=settings["flow_normalize"],
+                       n_jobs=n_jobs)
     classifier = saat_nn.TeacherClassifier(
         module=getattr(saat_nn, module),
         max_epochs=settings["flow_net_epochs"],

@@ -163,6 +163,7 @@ def make_saat_pipeline(teacher, *, variant="sa-at", input="apex", preset="demo",
              ("style", style_step)]
     if input == "flow":
         steps += [("flow", OpticalFlow(settings["flow_method"], output_size=settings["flow_size"],
+                                       normalize=settings["flow_normalize"],
                                        n_jobs=n_jobs))]
     if attention:
         classifier = _student(teacher, settings, random_state, device, verbose)
