@@ -8,7 +8,6 @@ and ends with the same numbers.
 
 import contextlib
 import json
-import pickle
 import time
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from ..pipelines import (
     stateless_prefix,
 )
 from ..protocol import evaluate_loso
+from ._persistence import cached_fit
 from ._report import save_figure, write_results
 
 SYNTHETIC_NOTE = (
@@ -91,23 +91,6 @@ def _stage(name, log):
     log(f"[saatkit] {name}: {time.perf_counter() - start:.1f} s")
 
 
-def _cached_fit(path, estimator, X, y, fingerprint):
-    """Fit once; later runs with the same fingerprint load the fitted estimator."""
-    path = Path(path)
-    if path.exists():
-        with open(path, "rb") as f:
-            saved = pickle.load(f)
-        if saved["fingerprint"] == fingerprint:
-            return saved["estimator"]
-    estimator.fit(X, y)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as f:
-        pickle.dump({"fingerprint": fingerprint, "estimator": estimator}, f)
-    tmp.replace(path)
-    return estimator
-
-
 def _teacher_scores(teacher, X, y):
     pred = teacher.predict(X)
     return {"WAR": war_score(y, pred), "UAR": uar_score(y, pred), "UF1": uf1_score(y, pred)}
@@ -156,8 +139,8 @@ def run_experiments(config, *, log=print):
                 candidate = make_teacher(name, preset=config["preset"], random_state=seed,
                                          device=device, **config["overrides"])
                 fingerprint = joblib.hash([candidate.get_params(), y_train, X_train.shape])
-                fitted = _cached_fit(out / "teachers" / f"{name}.pkl", candidate, X_train,
-                                     y_train, fingerprint)
+                fitted = cached_fit(out / "teachers" / f"{name}.pt", candidate, X_train,
+                                    y_train, fingerprint)
                 if name in config["teachers"]:
                     teacher_rows.append({"dataset": dataset, "method": name,
                                          **_teacher_scores(fitted, X_test, y_test)})
@@ -172,7 +155,7 @@ def run_experiments(config, *, log=print):
             style = StyleAggregator(method=settings["style_method"], **settings["style_params"],
                                     random_state=seed, device=device)
             fingerprint = joblib.hash([style.get_params(), aux.X.shape, aux.y])
-            style = _cached_fit(out / "style_aggregator.pkl", style, aux.X, None, fingerprint)
+            style = cached_fit(out / "style_aggregator.pt", style, aux.X, None, fingerprint)
 
     results = {}
     prepared = {}
