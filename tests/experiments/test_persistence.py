@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from saatkit.experiments import run_experiments, validate_config
 from saatkit.experiments._persistence import (
     UnreadableFileError,
     cached_fit,
@@ -18,6 +19,16 @@ from saatkit.protocol._fingerprint import content_hash
 RNG = np.random.RandomState(0)
 FACES = RNG.randint(0, 255, (24, 16, 16, 3)).astype(np.uint8)
 LABELS = np.arange(24) % 3
+# The smallest run that writes every kind of file a resumed run reads back.
+TINY = {
+    "preset": "demo",
+    "teachers": ["resnet-20"],
+    "data": {"synthetic": True, "subjects_per_database": 1, "max_frames": 8,
+             "n_expressions": 60},
+    "overrides": {"teacher_epochs": 1, "student_epochs": 1,
+                  "apex_method": "frame_difference", "style_method": "moments",
+                  "style_params": {}},
+}
 
 
 class Payload:
@@ -97,3 +108,25 @@ def test_damaged_file_is_refitted_with_a_warning(fitted_teacher, tmp_path, damag
     with pytest.warns(UserWarning, match="t.pt is not a file saatkit wrote, or it is damaged"):
         cached_fit(path, teacher(), FACES, LABELS, "fp")
     assert zipfile.is_zipfile(path)
+
+
+def test_resuming_into_a_tampered_results_folder_runs_no_code(tmp_path):
+    config = validate_config({**TINY, "output": str(tmp_path / "out"),
+                              "methods": ["lbptop", "resnet-sa"]})
+    first = run_experiments(config, log=lambda line: None)
+    marker = tmp_path / "pwned"
+    planted = [p for p in (tmp_path / "out").rglob("*") if p.suffix in (".pt", ".npz")]
+    kinds = {p.relative_to(tmp_path / "out").parts[0] for p in planted}
+    assert {"teachers", "style_aggregator.pt", "checkpoints", "cache"} <= kinds
+    for path in [*planted, tmp_path / "out" / "teachers" / "resnet-20.pkl"]:
+        plant_pickle(path, marker)
+    plant_torch(tmp_path / "out" / "style_aggregator.pt", marker)
+    with pytest.warns(UserWarning) as record:
+        resumed = run_experiments(config, log=lambda line: None)
+    assert not marker.exists()
+    told = " ".join(str(w.message) for w in record)
+    for name in ("resnet-20.pt", "style_aggregator.pt", "fold-0000.npz", "cache file"):
+        assert name in told
+    for method in config["methods"]:
+        np.testing.assert_array_equal(resumed["results"][method].y_pred,
+                                      first["results"][method].y_pred)
