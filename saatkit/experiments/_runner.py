@@ -49,16 +49,23 @@ def _settings(config):
 
 
 def _load_micro(config, settings):
-    from ..datasets import load_megc2019, make_synthetic_megc2019
+    from ..datasets import MissingClipsError, load_megc2019, make_synthetic_megc2019
 
     data = config["data"]
     if data["synthetic"]:
         bunch = make_synthetic_megc2019(max_frames=data["max_frames"],
                                         random_state=config["random_state"])
     else:
-        bunch = load_megc2019(casme2=data["casme2"], samm=data["samm"], smic=data["smic"],
-                              casme2_annotations=data["casme2_annotations"],
-                              samm_annotations=data["samm_annotations"], strict=data["strict"])
+        try:
+            bunch = load_megc2019(
+                casme2=data["casme2"], samm=data["samm"], smic=data["smic"],
+                casme2_annotations=data["casme2_annotations"],
+                samm_annotations=data["samm_annotations"], strict=data["strict"],
+                subjects_per_database=data["subjects_per_database"])
+        except MissingClipsError as exc:
+            exc.advice = ("Set strict = false in [data] to run on the clips that are there, "
+                          "or subjects_per_database = N to use the first N subjects only.")
+            raise
     n_subjects = data["subjects_per_database"]
     if n_subjects:
         # The first subjects of each database: the same protocol on fewer folds.
