@@ -108,6 +108,9 @@ def build_bunch(entries, *, target_names, strict, descr, hints=None):
         Database -> what its root must hold; said when none of that database's clips
         is found on disk (a wrong root rather than a partial copy).
     """
+    if not entries:
+        raise ValueError(f"No annotated clip has one of the classes {list(target_names)}: "
+                         "there is nothing to load.")
     clips, absent = [], []
     for entry in entries:
         clip, reason = _open_clip(entry)

@@ -5,9 +5,15 @@ file written here (CSV, which the loaders read like the distributed spreadsheets
 these tests need no licensed file.
 """
 
+import tempfile
+import warnings
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from saatkit.datasets import (
     AnnotationWarning,
@@ -15,6 +21,7 @@ from saatkit.datasets import (
     load_casme2,
     load_megc2019,
 )
+from saatkit.datasets._casme2 import CASME2_CLASSES, CASME2_EMOTIONS
 from saatkit.datasets._megc2019 import megc2019_clip_list
 
 JPG = cv2.imencode(".jpg", np.full((8, 8, 3), 128, np.uint8))[1].tobytes()
@@ -78,3 +85,32 @@ def test_a_misspelled_emotion_is_reported_with_its_row(tmp_path):
     with pytest.warns(AnnotationWarning, match=r"coding.csv row 2.*'hapiness'.*not a CASME II"):
         data = load_casme2(root, coding, strict=False)
     assert len(data.X) == n_clips - 1
+
+
+@settings(max_examples=15, deadline=None)
+@given(emotions=st.lists(st.sampled_from(sorted(CASME2_EMOTIONS) + ["hapiness", "Surprise ",
+                                                                  "disgusted", "?"]),
+                         min_size=1, max_size=8))
+def test_every_coding_row_loads_or_is_reported_with_its_row(emotions):
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "CASME2_RAW_selected"
+        lines = ["Subject,Filename,OnsetFrame,ApexFrame,OffsetFrame,Estimated Emotion"]
+        for i, emotion in enumerate(emotions):
+            lines.append(f"01,EP{i:02d}_01,1,3,5,{emotion}")
+            write_frames(root / "sub01" / f"EP{i:02d}_01")
+        coding = Path(folder) / "coding.csv"
+        coding.write_text("\n".join(lines) + "\n")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                loaded = set(load_casme2(root, coding, classes="original").frame["name"])
+            except ValueError as error:
+                assert "No annotated clip has one of the classes" in str(error)
+                loaded = set()
+    told = " ".join(str(w.message) for w in caught if w.category is AnnotationWarning)
+    for i, emotion in enumerate(emotions):
+        name, known = f"EP{i:02d}_01", emotion.strip().lower() in CASME2_EMOTIONS
+        if emotion.strip().lower() in CASME2_CLASSES:
+            assert name in loaded
+        elif not known:
+            assert name not in loaded and f"coding.csv row {i + 2}" in told
