@@ -72,10 +72,15 @@ def test_teacher_round_trip_predicts_the_same(fitted_teacher, tmp_path):
     assert load_fitted(tmp_path / "absent.pt", teacher(), "fp") is None
 
 
-def test_style_aggregator_round_trip(tmp_path):
-    style = StyleAggregator(method="moments", n_styles=2).fit(FACES)
+@pytest.mark.parametrize("params", [
+    {"method": "moments", "n_styles": 2},
+    {"method": "cyclegan", "n_styles": 2, "image_size": 32, "n_filters": 2, "n_blocks": 1,
+     "n_epochs": 1, "batch_size": 8},
+])
+def test_style_aggregator_round_trip(tmp_path, params):
+    style = StyleAggregator(**params).fit(FACES)
     save_fitted(tmp_path / "s.pt", style, "fp")
-    loaded = load_fitted(tmp_path / "s.pt", StyleAggregator(method="moments", n_styles=2), "fp")
+    loaded = load_fitted(tmp_path / "s.pt", StyleAggregator(**params), "fp")
     np.testing.assert_array_equal(loaded.transform(FACES), style.transform(FACES))
 
 
