@@ -5,6 +5,7 @@ One schema is checked, in full, before any data is loaded: every key has one TOM
 and every error names the key and the file, in the file's own terms.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -139,8 +140,11 @@ def validate_config(config, source="config"):
     ConfigError
         A ValueError naming ``source`` and the key at fault.
     """
+    # From Python, paths may be Path objects; TOML gives strings.
+    config = {k: os.fspath(v) if isinstance(v, os.PathLike) else v for k, v in config.items()}
     _check_table(source, config, _TOP, None)
-    data = dict(config.get("data", {}))
+    data = {k: os.fspath(v) if isinstance(v, os.PathLike) else v
+            for k, v in config.get("data", {}).items()}
     _check_table(source, data, _DATA, "data")
     preset = config.get("preset", "demo")
     if preset not in PRESETS:

@@ -83,3 +83,9 @@ def test_missing_clips_are_explained_in_toml_terms(tmp_path):
         run_experiments(config, log=lambda line: None)
     message = str(error.value)
     assert "Set strict = false in [data]" in message and "strict=False" not in message
+
+
+def test_paths_may_be_path_objects_from_python(tmp_path):
+    config = validate_config({"output": tmp_path / "out", "methods": ["lbptop"],
+                              "data": {"smic": tmp_path}})
+    assert config["output"] == str(tmp_path / "out") and config["data"]["smic"] == str(tmp_path)
