@@ -94,17 +94,14 @@ def _parse_clip(fields, where, line):
     return fields[0], int(fields[1]), int(fields[2])
 
 
-def _is_header(fields, databases):
-    # "EP02_01f 1" is a clip line without its prediction, not a fold of database EP02_01f.
-    return fields[0] in databases or not _LABEL.fullmatch(fields[1])
 
 
 def read_megc_log(path):
     """Read a MEGC 2019 prediction log into a DataFrame, strictly.
 
     Accepts the logs published methods released: CRLF or LF line ends, blank lines,
-    trailing spaces. Refuses, naming the line: a clip line that lost a field (``video
-    gt`` is not a fold header unless ``video`` is a database: one of
+    trailing spaces. Refuses, naming the line: a clip line that lost a field (after the
+    first header, a two-field line is a fold header only when it names a database of
     ``MEGC_DATABASES`` or of an earlier header), labels that are not non-negative
     integers, a clip listed twice in a fold, and a fold header with no clip.
 
@@ -126,7 +123,9 @@ def read_megc_log(path):
             fields, where = line.split(), f"{path}, line {number}"
             if not fields:
                 continue
-            if len(fields) == 2 and (fold is None or _is_header(fields, databases)):
+            # "EP02_01f 1" is a clip line that lost a field, not a fold of database
+            # EP02_01f: after the first header, a header names a known database.
+            if len(fields) == 2 and (fold is None or fields[0] in databases):
                 if fold is not None and not fold[2]:
                     raise ValueError(f"{where}: fold {' '.join(fold[:2])} (line {fold[3]}) "
                                      "has no clip line.")
@@ -134,7 +133,8 @@ def read_megc_log(path):
                 databases.add(fields[0])
             elif len(fields) == 2:
                 raise ValueError(f"{where}: {line.strip()!r} is a clip line without its "
-                                 "prediction; expected 'video gt pred'.")
+                                 "prediction (expected 'video gt pred'), or a fold header "
+                                 f"of a database that is not one of {sorted(databases)}.")
             elif len(fields) == 3:
                 if fold is None:
                     raise ValueError(f"{where}: a prediction before any "

@@ -49,6 +49,8 @@ def test_writer_takes_integer_labels_only(tmp_path):
 @pytest.mark.parametrize("text, match", [
     ("casme2 sub01\nEP02_01f 1 1\nEP19_05f 0\nEP03_02 2 2\n",
      r"line 3: 'EP19_05f 0' is a clip line without its prediction"),
+    ("casme2 sub01\nEP02_01f 1 1\nEP19_05f x\nEP03_02 2 2\n",
+     r"line 3: 'EP19_05f x' is a clip line without its prediction"),
     ("casme2 sub01\nEP02_01f 1 x\n", "line 2: labels must be non-negative integers"),
     ("casme2 sub01\nEP02_01f 1 1.0\n", "line 2: labels must be non-negative integers"),
     ("casme2 sub01\nEP02_01f 1 -1\n", "line 2: labels must be non-negative integers"),
