@@ -1,7 +1,12 @@
 """Preprocessing of micro-expression clips and faces."""
 
 from ._apex_spotter import ApexSpotter, plot_apex_curve
-from ._face_cropper import FaceCropper, FaceNotFoundWarning, NoFaceError
+from ._face_cropper import (
+    FaceCropper,
+    FaceNotFoundWarning,
+    FaceTrackingWarning,
+    NoFaceError,
+)
 from ._style_features import style_gap, style_statistics
 from ._style_plot import plot_style_grid
 from ._temporal_interpolation import TemporalInterpolator
@@ -27,6 +32,7 @@ __all__ = [
     "ApexSpotter",
     "FaceCropper",
     "FaceNotFoundWarning",
+    "FaceTrackingWarning",
     "NoFaceError",
     "STYLE_PRESETS",
     "StyleAggregator",
