@@ -2,8 +2,15 @@
 
 import argparse
 import contextlib
+import signal
 import sys
+import threading
 from pathlib import Path
+
+# What a user can cause (a bad path, bad data, a bad setting): one line, exit code 2.
+USER_ERRORS = (ValueError, TypeError, OSError)
+EXIT_USER_ERROR = 2
+EXIT_STOPPED = 130
 
 
 def _parallel_backend(backend, scheduler):
@@ -27,8 +34,18 @@ def _print_tables(summary):
     print(f"Total time: {summary['seconds']:.0f} s")
 
 
-def _run(config):
+def _check_output(output, where):
+    try:
+        Path(output).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"{where} {output!r} cannot be created ({exc.strerror or exc}); "
+                         "give a folder that can be written.") from None
+
+
+def _run(config, where):
     from .experiments import run_experiments
+
+    _check_output(config["output"], where)
 
     with _parallel_backend(config["backend"], config["scheduler"]):
         summary = run_experiments(config, log=lambda line: print(line, file=sys.stderr))
@@ -40,7 +57,7 @@ def _demo(args):
 
     config = demo_config(quick=args.quick, output=args.output, n_jobs=args.n_jobs)
     config.update(backend=args.backend, scheduler=args.scheduler)
-    _run(config)
+    _run(config, "--output")
 
 
 def _run_config(args):
@@ -49,7 +66,7 @@ def _run_config(args):
     config = load_config(args.config)
     if args.backend:
         config.update(backend=args.backend, scheduler=args.scheduler)
-    _run(config)
+    _run(config, f"{args.config}: output =")
 
 
 def _spot_apex(args):
@@ -85,6 +102,9 @@ def build_parser():
         prog="saatkit",
         description="Cross-database micro-expression recognition: SA-AT and the MEGC 2019 "
                     "protocol.")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of an error (by default an error is "
+                             "one line, exit code 2)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser(
@@ -117,13 +137,57 @@ def build_parser():
     return parser
 
 
+def _stop_workers():
+    """End the loky worker processes this run started, if any."""
+    from joblib.externals.loky import reusable_executor
+
+    executor = reusable_executor._executor
+    if executor is not None:
+        executor.shutdown(wait=False, kill_workers=True)
+
+
+@contextlib.contextmanager
+def stopping_workers():
+    """SIGTERM stops the run like Ctrl-C, and a stopped run ends its worker processes.
+
+    Without this, a terminated run leaves its loky workers computing (and holding their
+    memory) for minutes, next to the run that resumes it.
+    """
+    def terminate(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, terminate) if main_thread else None
+    try:
+        yield
+    except BaseException:
+        _stop_workers()
+        raise
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _one_line(exc):
+    # Details a message carries on further lines (clips, hints) stay, indented.
+    return str(exc).strip().replace("\n", "\n  ")
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        args.handler(args)
-    except (ValueError, FileNotFoundError, TypeError) as exc:
-        print(f"saatkit: error: {exc}", file=sys.stderr)
-        return 2
+        with stopping_workers():
+            args.handler(args)
+    except USER_ERRORS as exc:
+        if args.debug:
+            raise
+        print(f"saatkit: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("saatkit: stopped; run the same command again to resume.", file=sys.stderr)
+        return EXIT_STOPPED
     return 0
 
 

@@ -1,3 +1,5 @@
+import sys
+
 import cv2
 import pytest
 
@@ -35,3 +37,84 @@ def test_help_lists_the_commands(capsys):
         assert command in out
 
 
+
+
+def error_of(capsys, argv):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("saatkit: error: ") and "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize("text, said", [
+    ('[data]\nsynthetic = "false"\n', "[data] synthetic must be a boolean"),
+    ('[data]\ncasme2 = "/no/such/folder"\n', "[data] casme2 = '/no/such/folder' does not exist"),
+    ('methods = ["lbptop"]\n[data]\nsynthetic = true\n[overrides]\nface_size = "big"\n',
+     "[overrides] face_size must be an integer"),
+])
+def test_user_errors_are_one_line_in_toml_terms(tmp_path, capsys, text, said):
+    config = tmp_path / "run.toml"
+    config.write_text(text)
+    err = error_of(capsys, ["run", str(config)])
+    assert said in err and err.count("\n") == 1 and str(config) in err
+
+
+def test_an_output_that_cannot_be_created_is_a_user_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    err = error_of(capsys, ["demo", "--quick", "--output", str(blocker / "results")])
+    assert "--output" in err and "cannot be created" in err
+    config = tmp_path / "run.toml"
+    config.write_text(f'output = "{blocker}"\n[data]\nsynthetic = true\n')
+    assert f"{config}: output = '{blocker}' cannot be created" in error_of(
+        capsys, ["run", str(config)])
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    config = tmp_path / "run.toml"
+    config.write_text('[data]\nsynthetic = "false"\n')
+    with pytest.raises(ValueError, match="synthetic"):
+        main(["--debug", "run", str(config)])
+
+
+WORKERS = """
+import os, sys, time
+from joblib import Parallel, delayed
+from saatkit.cli import main, stopping_workers
+
+def busy(i):
+    with open(os.path.join(sys.argv[1], f"worker-{os.getpid()}"), "w"):
+        pass
+    time.sleep(60)
+
+with stopping_workers():
+    Parallel(n_jobs=2)(delayed(busy)(i) for i in range(4))
+"""
+
+
+def test_sigterm_stops_the_worker_processes(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    script = tmp_path / "run.py"
+    script.write_text(WORKERS)
+    process = subprocess.Popen([sys.executable, str(script), str(tmp_path)],
+                               stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob("worker-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    workers = [int(p.name.split("-")[1]) for p in tmp_path.glob("worker-*")]
+    assert len(workers) == 2
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    time.sleep(2)
+    alive = []
+    for pid in workers:
+        try:
+            os.kill(pid, 0)
+            alive.append(pid)
+        except ProcessLookupError:
+            pass
+    assert not alive, f"worker processes {alive} outlived the run"

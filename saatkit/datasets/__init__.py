@@ -1,6 +1,6 @@
 """Clips, the real micro-expression database loaders and the built-in synthetic benchmark."""
 
-from ._annotations import AnnotationWarning, MissingClipWarning
+from ._annotations import AnnotationWarning, MissingClipsError, MissingClipWarning
 from ._casme2 import load_casme2
 from ._clip import Clip, check_clips
 from ._expression_images import load_expression_images
@@ -20,6 +20,7 @@ __all__ = [
     "FolderSource",
     "FrameSource",
     "MissingClipWarning",
+    "MissingClipsError",
     "VideoSource",
     "check_clips",
     "load_casme2",

@@ -24,6 +24,21 @@ class MissingClipWarning(UserWarning):
     """Clips listed in an annotation were not found on disk and were skipped."""
 
 
+class MissingClipsError(FileNotFoundError):
+    """Annotated clips have no frames on disk (``strict=True``).
+
+    ``listing`` names the clips; ``advice`` says what to do, in the caller's terms (a
+    configuration file replaces the Python advice with its own keys).
+    """
+
+    def __init__(self, listing, advice):
+        super().__init__(listing)
+        self.listing, self.advice = listing, advice
+
+    def __str__(self):
+        return f"{self.listing}\n{self.advice}"
+
+
 # Rows scanned for the header: SAMM's legend is 13 rows long; leave room for edits.
 _HEADER_SEARCH_ROWS = 50
 

@@ -26,6 +26,8 @@ _COLUMNS = (
 CASME2_MEGC_MAP = {"disgust": 0, "repression": 0, "happiness": 1, "surprise": 2}
 # The usual 5-class CASME II protocol (sadness and fear, 9 clips, are dropped).
 CASME2_CLASSES = ("disgust", "happiness", "others", "repression", "surprise")
+# Every emotion of the coding file; another one is a misspelling, reported by row.
+CASME2_EMOTIONS = {*CASME2_CLASSES, "sadness", "fear"}
 
 
 def casme2_entries(root, annotations):
@@ -140,7 +142,8 @@ def load_casme2(root, annotations=None, *, classes="megc", strict=True):
     root = check_root(root, "CASME II")
     annotations = find_annotation_file(annotations, root, CASME2_CODING_FILE)
     entries, target_names = assign_labels(
-        casme2_entries(root, annotations), classes, CASME2_MEGC_MAP, CASME2_CLASSES
+        casme2_entries(root, annotations), classes, CASME2_MEGC_MAP, CASME2_CLASSES,
+        CASME2_EMOTIONS, "CASME II",
     )
     descr = (
         f"CASME II micro-expression clips ({CASME2_FPS} fps) from {root}, annotated by "

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._annotations import AnnotationWarning, MissingClipWarning
+from ._annotations import AnnotationWarning, MissingClipsError, MissingClipWarning
 from ._clip import Clip
 from ._sources import IMAGE_EXTENSIONS
 
@@ -108,6 +108,9 @@ def build_bunch(entries, *, target_names, strict, descr, hints=None):
         Database -> what its root must hold; said when none of that database's clips
         is found on disk (a wrong root rather than a partial copy).
     """
+    if not entries:
+        raise ValueError(f"No annotated clip has one of the classes {list(target_names)}: "
+                         "there is nothing to load.")
     clips, absent = [], []
     for entry in entries:
         clip, reason = _open_clip(entry)
@@ -116,16 +119,19 @@ def build_bunch(entries, *, target_names, strict, descr, hints=None):
             continue
         clips.append((entry, clip))
     found = {e.database for e, _ in clips}
-    wrong_roots = "\n".join(
-        hint for database, hint in (hints or {}).items()
-        if database not in found and any(e.database == database for e, _ in absent)
-    )
+    empty = [database for database in (hints or {})
+             if database not in found and any(e.database == database for e, _ in absent)]
+    wrong_roots = "\n".join(hints[database] for database in empty)
     if absent and strict:
-        raise FileNotFoundError(
+        raise MissingClipsError(
             f"{len(absent)} of {len(entries)} annotated clips have no frames on disk:\n"
-            + _missing_message(absent, wrong_roots)
-            + "\nPass strict=False to load the clips that are there and list the others."
-        )
+            + _missing_message(absent, wrong_roots),
+            "Pass strict=False to load the clips that are there and list the others.")
+    if empty and clips:
+        # A partial copy is one thing; a whole database without a clip is a wrong root.
+        raise FileNotFoundError(
+            f"No clip of {' or '.join(empty)} found under the folder given for it; with "
+            f"strict=False a partial copy loads, but not an empty one.\n{wrong_roots}")
     for entry, _ in clips:
         if entry.defects:
             warnings.warn(
@@ -199,7 +205,7 @@ def subfolders(path):
     return shown or "none"
 
 
-def assign_labels(entries, classes, megc_map, original_classes):
+def assign_labels(entries, classes, megc_map, original_classes, emotions, database):
     """Label entries by ``classes`` and keep those that have a class.
 
     Parameters
@@ -210,6 +216,11 @@ def assign_labels(entries, classes, megc_map, original_classes):
         Original emotion -> MEGC label (0, 1, 2); emotions not in it are dropped.
     original_classes : sequence of str
         The database's own classes, in label order; other emotions are dropped.
+    emotions : set of str
+        Every emotion the database's coding file uses; a row with another one (a
+        misspelling) is dropped with an :class:`AnnotationWarning` naming its row.
+    database : str
+        The database's name, for that warning.
 
     Returns
     -------
@@ -225,6 +236,12 @@ def assign_labels(entries, classes, megc_map, original_classes):
         raise ValueError(f"classes must be 'megc' or 'original', got {classes!r}.")
     kept = []
     for entry in entries:
+        if entry.emotion not in emotions:
+            warnings.warn(
+                f"{entry.database} clip {entry.id} ({entry.source}): emotion "
+                f"{entry.emotion!r} is not a {database} emotion ({', '.join(sorted(emotions))}); "
+                "the clip is left out.", AnnotationWarning, stacklevel=3)
+            continue
         label = lookup.get(entry.emotion)
         if label is not None:
             entry.label = label

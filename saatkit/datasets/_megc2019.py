@@ -40,8 +40,20 @@ def megc2019_clip_list():
     return table
 
 
+def _first_subjects(table, n_subjects):
+    if n_subjects is None:
+        return table
+    if not isinstance(n_subjects, int) or isinstance(n_subjects, bool) or n_subjects < 1:
+        raise ValueError(f"subjects_per_database must be a positive integer or None, got "
+                         f"{n_subjects!r}.")
+    keep = set()
+    for _, subjects in table.groupby("database")["subject"]:
+        keep.update(sorted(set(subjects))[:n_subjects])
+    return table[table["subject"].isin(keep)]
+
+
 def load_megc2019(casme2=None, samm=None, smic=None, *, casme2_annotations=None,
-                  samm_annotations=None, strict=True):
+                  samm_annotations=None, strict=True, subjects_per_database=None):
     """Load the MEGC 2019 composite database from the databases as distributed.
 
     The clips are exactly those of the official MEGC 2019 list
@@ -66,6 +78,10 @@ def load_megc2019(casme2=None, samm=None, smic=None, *, casme2_annotations=None,
         When True a listed clip with no frames on disk is an error; when False it is
         skipped, listed in ``missing`` and warned about, so that a partial copy still
         runs.
+    subjects_per_database : int, default=None
+        Keep only the first ``subjects_per_database`` subjects (in sorted order) of each
+        database of the official list, before any folder is opened: a copy that holds
+        only these subjects loads under ``strict=True``. None keeps every subject.
 
     Returns
     -------
@@ -140,7 +156,8 @@ def load_megc2019(casme2=None, samm=None, smic=None, *, casme2_annotations=None,
         roots["smic"] = smic
 
     entries = []
-    for row in megc2019_clip_list().itertuples(index=False):
+    for row in _first_subjects(megc2019_clip_list(), subjects_per_database).itertuples(
+            index=False):
         if row.database not in sources:
             continue
         index, megc_map, origin = sources[row.database]

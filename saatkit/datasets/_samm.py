@@ -30,6 +30,8 @@ SAMM_MEGC_MAP = {
     "surprise": 2,
 }
 SAMM_CLASSES = ("anger", "contempt", "disgust", "fear", "happiness", "sadness", "surprise")
+# Every emotion of the coding file; another one is a misspelling, reported by row.
+SAMM_EMOTIONS = {*SAMM_CLASSES, "other"}
 
 
 def samm_entries(root, annotations):
@@ -132,7 +134,8 @@ def load_samm(root, annotations=None, *, classes="megc", strict=True):
     root = check_root(root, "SAMM")
     annotations = find_annotation_file(annotations, root, SAMM_CODING_FILE)
     entries, target_names = assign_labels(
-        samm_entries(root, annotations), classes, SAMM_MEGC_MAP, SAMM_CLASSES
+        samm_entries(root, annotations), classes, SAMM_MEGC_MAP, SAMM_CLASSES,
+        SAMM_EMOTIONS, "SAMM",
     )
     descr = (
         f"SAMM micro-movement clips ({SAMM_FPS} fps) from {root}, annotated by "

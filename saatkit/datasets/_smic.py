@@ -153,7 +153,8 @@ def load_smic(root, *, classes="megc", strict=True):
     """
     root = check_root(root, "SMIC-HS")
     entries, target_names = assign_labels(
-        smic_entries(root), classes, {c: i for i, c in enumerate(MEGC_CLASSES)}, MEGC_CLASSES
+        smic_entries(root), classes, {c: i for i, c in enumerate(MEGC_CLASSES)}, MEGC_CLASSES,
+        set(MEGC_CLASSES), "SMIC-HS",
     )
     descr = (
         f"SMIC-HS micro-expression clips ({SMIC_FPS} fps) from {root}; the label is the "

@@ -13,6 +13,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ._media_checks import check_video_length, decode_image_file
+
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".pgm", ".ppm")
 
 _NUMBER = re.compile(r"(\d+)(?!.*\d)")
@@ -29,10 +31,8 @@ def _digest(*parts):
 def _to_layout(frame, grey, path):
     """Bring a decoded OpenCV frame to RGB (H, W, 3) or grey (H, W) uint8."""
     if frame.dtype != np.uint8:
-        if frame.dtype == np.uint16:
-            frame = (frame >> 8).astype(np.uint8)
-        else:
-            raise ValueError(f"Frame {path} has unsupported pixel type {frame.dtype}.")
+        # 16-bit files are brought to 8 bits by their real bit depth when decoded.
+        raise ValueError(f"Frame {path} has unsupported pixel type {frame.dtype}.")
     if frame.ndim == 3 and frame.shape[2] == 4:
         frame = frame[:, :, :3]
     if frame.ndim == 3 and frame.shape[2] == 1:
@@ -138,11 +138,7 @@ class FolderSource(FrameSource):
 
     def _decode(self, name):
         file = self.path / name
-        frame = cv2.imread(str(file), cv2.IMREAD_UNCHANGED)
-        if frame is None:
-            reason = "is missing" if not file.exists() else "cannot be decoded as an image"
-            raise ValueError(f"Frame {file} {reason}.")
-        return frame, file
+        return decode_image_file(file), file
 
     def _read(self, indices):
         frames, paths = [], []
@@ -190,6 +186,7 @@ class VideoSource(FrameSource):
             n = 0
             while capture.grab():
                 n += 1
+            check_video_length(path, n, capture)
             self.fps = capture.get(cv2.CAP_PROP_FPS) or None
         finally:
             capture.release()

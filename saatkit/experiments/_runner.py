@@ -8,7 +8,6 @@ and ends with the same numbers.
 
 import contextlib
 import json
-import pickle
 import time
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from ..pipelines import (
     stateless_prefix,
 )
 from ..protocol import evaluate_loso
+from ._persistence import cached_fit
 from ._report import save_figure, write_results
 
 _VARIANT_METHODS = [m for m in METHODS if m != "lbptop" and m not in FLOW_NETWORKS]
@@ -60,7 +60,7 @@ def _settings(config):
 
 
 def _load_micro(config, settings):
-    from ..datasets import load_megc2019, make_synthetic_megc2019
+    from ..datasets import MissingClipsError, load_megc2019, make_synthetic_megc2019
 
     data = config["data"]
     if data["synthetic"]:
@@ -70,9 +70,16 @@ def _load_micro(config, settings):
         bunch.X = [clip.replace(apex=None) if clip.database == "smic" else clip
                    for clip in bunch.X]
     else:
-        bunch = load_megc2019(casme2=data["casme2"], samm=data["samm"], smic=data["smic"],
-                              casme2_annotations=data["casme2_annotations"],
-                              samm_annotations=data["samm_annotations"], strict=data["strict"])
+        try:
+            bunch = load_megc2019(
+                casme2=data["casme2"], samm=data["samm"], smic=data["smic"],
+                casme2_annotations=data["casme2_annotations"],
+                samm_annotations=data["samm_annotations"], strict=data["strict"],
+                subjects_per_database=data["subjects_per_database"])
+        except MissingClipsError as exc:
+            exc.advice = ("Set strict = false in [data] to run on the clips that are there, "
+                          "or subjects_per_database = N to use the first N subjects only.")
+            raise
     n_subjects = data["subjects_per_database"]
     if n_subjects:
         # The first subjects of each database: the same protocol on fewer folds.
@@ -105,23 +112,6 @@ def _stage(name, log):
     log(f"[saatkit] {name} ...")
     yield
     log(f"[saatkit] {name}: {time.perf_counter() - start:.1f} s")
-
-
-def _cached_fit(path, estimator, X, y, fingerprint):
-    """Fit once; later runs with the same fingerprint load the fitted estimator."""
-    path = Path(path)
-    if path.exists():
-        with open(path, "rb") as f:
-            saved = pickle.load(f)
-        if saved["fingerprint"] == fingerprint:
-            return saved["estimator"]
-    estimator.fit(X, y)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as f:
-        pickle.dump({"fingerprint": fingerprint, "estimator": estimator}, f)
-    tmp.replace(path)
-    return estimator
 
 
 def _teacher_scores(teacher, X, y):
@@ -162,8 +152,8 @@ def _fit_teachers(config, settings, aux, inputs, out):
             candidate = make_teacher(name, preset=config["preset"], random_state=seed,
                                      device=config["device"], **config["overrides"])
             fingerprint = joblib.hash([candidate.get_params(), X[train], aux.y[train]])
-            fitted = _cached_fit(out / "teachers" / f"{name}-{input}.pkl", candidate,
-                                 X[train], aux.y[train], fingerprint)
+            fitted = cached_fit(out / "teachers" / f"{name}-{input}.pt", candidate,
+                                X[train], aux.y[train], fingerprint)
             rows.append({"dataset": f"{dataset} ({input})", "method": name,
                          **_teacher_scores(fitted, X[test], aux.y[test])})
             if name == settings["teacher"] and input in inputs:

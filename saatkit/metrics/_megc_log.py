@@ -1,6 +1,8 @@
 """The MEGC 2019 prediction log: per fold a line ``db subject``, then ``video gt pred``."""
 
+import numbers
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -8,6 +10,18 @@ import numpy as np
 import pandas as pd
 
 LOG_COLUMNS = ["database", "subject", "name", "y_true", "y_pred"]
+# The databases of the MEGC 2019 composite: a two-field line starting with one of them,
+# or with a database of an earlier header, is a fold header; any other is a clip line
+# that lost a field.
+MEGC_DATABASES = ("casme2", "samm", "smic")
+_LABEL = re.compile(r"[0-9]+")
+
+
+def _check_labels(label, column, names):
+    for value, name in zip(column, names):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{label} of clip {name!r} is {value!r}; the log holds "
+                             "integer labels only.")
 
 
 def _local_subject(database, subject):
@@ -54,7 +68,11 @@ def write_megc_log(path, database, subject, name, y_true, y_pred):
             if not str(value) or any(ch.isspace() for ch in str(value)):
                 raise ValueError(f"{label} value {value!r} cannot be written: it is empty "
                                  "or holds whitespace, which the log format uses as a separator.")
+    if n == 0:
+        raise ValueError("There are no predictions to write.")
     db, sub, clip, gt, pred = columns
+    _check_labels("y_true", gt.tolist(), clip)
+    _check_labels("y_pred", pred.tolist(), clip)
     folds = {}
     for i in range(n):
         folds.setdefault((str(db[i]), _local_subject(str(db[i]), str(sub[i]))), []).append(i)
@@ -70,11 +88,22 @@ def write_megc_log(path, database, subject, name, y_true, y_pred):
     os.replace(tmp, path)
 
 
+def _parse_clip(fields, where, line):
+    if not (_LABEL.fullmatch(fields[1]) and _LABEL.fullmatch(fields[2])):
+        raise ValueError(f"{where}: labels must be non-negative integers, got {line!r}.")
+    return fields[0], int(fields[1]), int(fields[2])
+
+
+
+
 def read_megc_log(path):
-    """Read a MEGC 2019 prediction log into a DataFrame.
+    """Read a MEGC 2019 prediction log into a DataFrame, strictly.
 
     Accepts the logs published methods released: CRLF or LF line ends, blank lines,
-    trailing spaces.
+    trailing spaces. Refuses, naming the line: a clip line that lost a field (after the
+    first header, a two-field line is a fold header only when it names a database of
+    ``MEGC_DATABASES`` or of an earlier header), labels that are not non-negative
+    integers, a clip listed twice in a fold, and a fold header with no clip.
 
     Parameters
     ----------
@@ -88,26 +117,38 @@ def read_megc_log(path):
         ``y_pred``, one row per clip, in file order.
     """
     path = Path(path)
-    rows = []
-    fold = None
+    rows, fold, databases, seen = [], None, set(MEGC_DATABASES), set()
     with open(path, encoding="utf-8-sig") as f:
         for number, line in enumerate(f, start=1):
-            fields = line.split()
+            fields, where = line.split(), f"{path}, line {number}"
             if not fields:
                 continue
-            if len(fields) == 2:
-                fold = fields
+            # "EP02_01f 1" is a clip line that lost a field, not a fold of database
+            # EP02_01f: after the first header, a header names a known database.
+            if len(fields) == 2 and (fold is None or fields[0] in databases):
+                if fold is not None and not fold[2]:
+                    raise ValueError(f"{where}: fold {' '.join(fold[:2])} (line {fold[3]}) "
+                                     "has no clip line.")
+                fold = [fields[0], fields[1], 0, number]
+                databases.add(fields[0])
+            elif len(fields) == 2:
+                raise ValueError(f"{where}: {line.strip()!r} is a clip line without its "
+                                 "prediction (expected 'video gt pred'), or a fold header "
+                                 f"of a database that is not one of {sorted(databases)}.")
             elif len(fields) == 3:
                 if fold is None:
-                    raise ValueError(f"{path}, line {number}: a prediction before any "
+                    raise ValueError(f"{where}: a prediction before any "
                                      "'database subject' header line.")
-                try:
-                    gt, pred = int(fields[1]), int(fields[2])
-                except ValueError:
-                    raise ValueError(f"{path}, line {number}: labels must be integers, "
-                                     f"got {line.strip()!r}.") from None
-                rows.append((fold[0], fold[1], fields[0], gt, pred))
+                name, gt, pred = _parse_clip(fields, where, line.strip())
+                if (fold[0], fold[1], name) in seen:
+                    raise ValueError(f"{where}: clip {name} is listed twice in fold "
+                                     f"{fold[0]} {fold[1]}.")
+                seen.add((fold[0], fold[1], name))
+                fold[2] += 1
+                rows.append((fold[0], fold[1], name, gt, pred))
             else:
-                raise ValueError(f"{path}, line {number}: expected 'database subject' or "
+                raise ValueError(f"{where}: expected 'database subject' or "
                                  f"'video gt pred', got {line.strip()!r}.")
+    if fold is not None and not fold[2]:
+        raise ValueError(f"{path}, line {fold[3]}: fold {' '.join(fold[:2])} has no clip line.")
     return pd.DataFrame(rows, columns=LOG_COLUMNS).astype({"y_true": int, "y_pred": int})

@@ -7,14 +7,38 @@ from sklearn.utils.validation import column_or_1d
 MEGC_LABELS = (0, 1, 2)
 
 
-def _counts(y_true, y_pred, labels):
+def _check_pair(y_true, y_pred):
     y_true = column_or_1d(y_true)
     y_pred = column_or_1d(y_pred)
     if len(y_true) != len(y_pred):
         raise ValueError(
             f"y_true and y_pred have different lengths ({len(y_true)} and {len(y_pred)})."
         )
-    labels = np.asarray(MEGC_LABELS if labels is None else labels)
+    if len(y_true) == 0:
+        raise ValueError("y_true and y_pred are empty: a score of no prediction is undefined.")
+    return y_true, y_pred
+
+
+def _check_labels(y_true, y_pred, labels):
+    """The class set; a label outside it is an error, never a silent zero."""
+    default = labels is None
+    labels = np.asarray(MEGC_LABELS if default else labels)
+    if labels.ndim != 1 or len(labels) == 0:
+        raise ValueError(f"labels must be a non-empty 1-D list of classes, got {labels!r}.")
+    known = set(labels.tolist())
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        unknown = sorted({v for v in np.unique(y).tolist() if v not in known}, key=str)
+        if unknown:
+            declared = ("the MEGC classes (0, 1, 2) = (negative, positive, surprise)"
+                        if default else f"labels {labels.tolist()}")
+            raise ValueError(f"{name} holds {unknown}, which are not among {declared}; "
+                             "pass labels= with the classes of your encoding.")
+    return labels
+
+
+def _counts(y_true, y_pred, labels):
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    labels = _check_labels(y_true, y_pred, labels)
     tp = np.array([np.sum((y_true == c) & (y_pred == c)) for c in labels], dtype=float)
     fp = np.array([np.sum((y_true != c) & (y_pred == c)) for c in labels], dtype=float)
     fn = np.array([np.sum((y_true == c) & (y_pred != c)) for c in labels], dtype=float)
@@ -49,7 +73,9 @@ def uf1_score(y_true, y_pred, *, labels=None):
     labels : array-like, default=None
         The classes to average over; the three MEGC classes ``(0, 1, 2)`` when None.
         Every class in ``labels`` counts, also one absent from ``y_true`` and
-        ``y_pred`` (it scores 0), so that scores of subsets stay comparable.
+        ``y_pred`` (it scores 0), so that scores of subsets stay comparable. A label
+        of ``y_true`` or ``y_pred`` outside ``labels`` is an error (``["neg", "pos"]``
+        needs ``labels=["neg", "pos", "sur"]``).
 
     Returns
     -------
@@ -83,7 +109,7 @@ def uar_score(y_true, y_pred, *, labels=None):
         True and predicted classes.
     labels : array-like, default=None
         The classes to average over; ``(0, 1, 2)`` when None. A class with no true
-        sample has recall 0 and still counts.
+        sample has recall 0 and still counts. A label outside ``labels`` is an error.
 
     Returns
     -------
@@ -114,12 +140,7 @@ def war_score(y_true, y_pred):
     >>> war_score([0, 0, 1, 2], [0, 1, 1, 2])
     0.75
     """
-    y_true = column_or_1d(y_true)
-    y_pred = column_or_1d(y_pred)
-    if len(y_true) != len(y_pred):
-        raise ValueError(
-            f"y_true and y_pred have different lengths ({len(y_true)} and {len(y_pred)})."
-        )
+    y_true, y_pred = _check_pair(y_true, y_pred)
     return float(np.mean(y_true == y_pred))
 
 

@@ -1,7 +1,12 @@
 """Preprocessing of micro-expression clips and faces."""
 
 from ._apex_spotter import ApexSpotter, plot_apex_curve
-from ._face_cropper import FaceCropper, FaceNotFoundWarning, NoFaceError
+from ._face_cropper import (
+    FaceCropper,
+    FaceNotFoundWarning,
+    FaceTrackingWarning,
+    NoFaceError,
+)
 from ._optical_flow import OpticalFlow, flow_image
 from ._resize import ImageResizer
 from ._style_features import style_gap, style_statistics
@@ -30,6 +35,7 @@ __all__ = [
     "ApexSpotter",
     "FaceCropper",
     "FaceNotFoundWarning",
+    "FaceTrackingWarning",
     "ImageResizer",
     "NoFaceError",
     "OpticalFlow",

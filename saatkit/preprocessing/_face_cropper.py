@@ -23,6 +23,10 @@ class FaceNotFoundWarning(UserWarning):
     """A clip had no detectable face and was centre-cropped instead."""
 
 
+class FaceTrackingWarning(UserWarning):
+    """A clip's face was not found in its crop on the frame checked after the reference."""
+
+
 def _describe(clip):
     if clip.subject is None:
         return f"clip {clip.name!r}"
@@ -39,18 +43,48 @@ def _reference_position(clip, reference):
     return reference % len(clip)
 
 
-def _find_face(clip, *, reference, detector, detection_size):
+def _check_position(clip, position):
+    """The frame the face is looked for again: the annotated apex, else the last frame."""
+    check = clip.apex if clip.apex is not None else len(clip) - 1
+    return None if check == position else check
+
+
+def _find_face(clip, *, reference, detector, detection_size, track):
     """Detect the best face on the clip's reference frame (cached per clip).
 
-    Returns ``(box, score, position, frame_shape)`` with ``box`` as ``(x0, y0, x1, y1)``
-    floats in frame pixels, or None when no face is found.
+    Returns ``(box, score, position, frame_shape, checked)`` with ``box`` as ``(x0, y0,
+    x1, y1)`` floats in frame pixels, or None when no face is found; with ``track``,
+    ``checked`` is ``(position, box or None)`` of the face on a second frame
+    (:func:`_check_position`), else None.
     """
     position = _reference_position(clip, reference)
     frame = clip.read([position])[0]
     boxes, scores = detect_faces(frame, detector=detector, detection_size=detection_size)
     if len(boxes) == 0:
-        return None, None, position, frame.shape[:2]
-    return tuple(float(v) for v in boxes[0]), float(scores[0]), position, frame.shape[:2]
+        return None, None, position, frame.shape[:2], None
+    checked, second = None, _check_position(clip, position) if track else None
+    if second is not None:
+        found, _ = detect_faces(clip.read([second])[0], detector=detector,
+                                detection_size=detection_size)
+        checked = (second, tuple(float(v) for v in found[0]) if len(found) else None)
+    return (tuple(float(v) for v in boxes[0]), float(scores[0]), position, frame.shape[:2],
+            checked)
+
+
+def _tracking_problem(checked, crop):
+    """Why the face is not in the crop on the checked frame, or None when it is."""
+    if checked is None:
+        return None
+    position, box = checked
+    if box is None:
+        return f"no face on frame {position}"
+    inside = (max(0.0, min(box[2], crop[2]) - max(box[0], crop[0]))
+              * max(0.0, min(box[3], crop[3]) - max(box[1], crop[1])))
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    # Half the face outside the crop: the crop no longer holds the face.
+    if area > 0 and inside / area < 0.5:
+        return f"the face on frame {position} is {1 - inside / area:.0%} outside the crop"
+    return None
 
 
 def square_box(box, margin):
@@ -122,6 +156,11 @@ class FaceCropper(TransformerMixin, BaseEstimator):
         What to do when no face is found on a clip's reference frame: raise
         :class:`NoFaceError`, or take the largest centred square of the frame, warn
         with :class:`FaceNotFoundWarning` and list the clip in ``fallbacks_``.
+    track : bool, default=True
+        Also detect the face on a second frame (the annotated apex, else the last
+        frame): when none is found there, or less than half of it lies in the crop,
+        warn with :class:`FaceTrackingWarning` naming the clip and list it in
+        ``untracked_``. The crop box stays the reference frame's.
     memory : str, Path, joblib.Memory or None, default=None
         Cache of the per-clip detection, keyed on the clip and the detection
         parameters.
@@ -141,6 +180,9 @@ class FaceCropper(TransformerMixin, BaseEstimator):
     fallbacks_ : list of str
         Names of the clips of the last ``transform`` call that were centre-cropped
         because no face was found (only with ``on_missing="center"``).
+    untracked_ : list of str
+        Names of the clips of the last ``transform`` call whose face was not in the
+        crop on the second frame checked (only with ``track=True``).
 
     Notes
     -----
@@ -169,7 +211,8 @@ class FaceCropper(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, detector="yunet", *, detection_size=640, reference="onset", margin=0.1,
-                 output_size=256, color="rgb", on_missing="raise", memory=None, n_jobs=None):
+                 output_size=256, color="rgb", on_missing="raise", track=True, memory=None,
+                 n_jobs=None):
         self.detector = detector
         self.detection_size = detection_size
         self.reference = reference
@@ -177,6 +220,7 @@ class FaceCropper(TransformerMixin, BaseEstimator):
         self.output_size = output_size
         self.color = color
         self.on_missing = on_missing
+        self.track = track
         self.memory = memory
         self.n_jobs = n_jobs
 
@@ -203,6 +247,8 @@ class FaceCropper(TransformerMixin, BaseEstimator):
             raise ValueError(f"color must be 'rgb', 'grey' or 'keep', got {self.color!r}.")
         if self.on_missing not in _ON_MISSING:
             raise ValueError(f"on_missing must be one of {_ON_MISSING}, got {self.on_missing!r}.")
+        if not isinstance(self.track, bool):
+            raise ValueError(f"track must be True or False, got {self.track!r}.")
         return _check_output_size(self.output_size)
 
     def fit(self, X, y=None):
@@ -249,9 +295,10 @@ class FaceCropper(TransformerMixin, BaseEstimator):
         found = map_clips(
             _find_face, clips, memory=self.memory, n_jobs=self.n_jobs,
             reference=reference, detector=self.detector, detection_size=self.detection_size,
+            track=self.track,
         )
         boxes, scores, fallbacks = [], [], []
-        for clip, (box, score, position, frame_shape) in zip(clips, found):
+        for clip, (box, score, position, frame_shape, _) in zip(clips, found):
             if box is None:
                 if self.on_missing == "raise":
                     raise NoFaceError(
@@ -271,10 +318,24 @@ class FaceCropper(TransformerMixin, BaseEstimator):
                 f"{fallbacks[:10]}{' ...' if len(fallbacks) > 10 else ''}.",
                 FaceNotFoundWarning, stacklevel=2,
             )
+        self.untracked_ = self._check_tracking(clips, found, boxes)
         self.boxes_ = np.array(boxes, dtype=np.int64).reshape(-1, 4)
         self.scores_ = np.array(scores, dtype=np.float64)
         self.fallbacks_ = fallbacks
         return [clip.crop(box, self.output_size_, self.color) for clip, box in zip(clips, boxes)]
+
+    @staticmethod
+    def _check_tracking(clips, found, boxes):
+        problems = [(clip.name, _tracking_problem(result[4], box))
+                    for clip, result, box in zip(clips, found, boxes)]
+        problems = [(name, problem) for name, problem in problems if problem]
+        if problems:
+            listed = "; ".join(f"{name}: {problem}" for name, problem in problems[:10])
+            warnings.warn(
+                f"The face left its crop in {len(problems)} clip(s) (listed in "
+                f"untracked_): {listed}{' ...' if len(problems) > 10 else ''}.",
+                FaceTrackingWarning, stacklevel=3)
+        return [name for name, _ in problems]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,10 +1,5 @@
 """Leave-one-subject-out evaluation with predictions pooled over all folds."""
 
-import json
-import os
-import tempfile
-from pathlib import Path
-
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
@@ -14,6 +9,7 @@ from tqdm.auto import tqdm
 
 from ..datasets import Clip
 from ..utils import thread_limit
+from ._checkpoint import Checkpoint
 from ._fingerprint import content_hash
 from ._result import LOSOResult
 
@@ -36,55 +32,6 @@ def _fingerprint(estimator, X, y, groups):
     clips = len(X) > 0 and isinstance(X[0], Clip)
     data = [clip.key for clip in X] if clips else content_hash(X)
     return content_hash([estimator, data, np.asarray(y).tolist(), np.asarray(groups).tolist()])
-
-
-def _atomic_write(path, write):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
-class _Checkpoint:
-    """One file per finished fold, written atomically, so a killed run resumes."""
-
-    def __init__(self, folder, fingerprint):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        manifest = self.folder / "manifest.json"
-        if manifest.exists():
-            recorded = json.loads(manifest.read_text()).get("fingerprint")
-            if recorded != fingerprint:
-                raise ValueError(
-                    f"Checkpoint folder {self.folder} holds folds of a different run "
-                    "(another estimator, its parameters, or other data). Use a new folder, "
-                    "or delete this one to start over."
-                )
-        else:
-            _atomic_write(manifest, lambda tmp: Path(tmp).write_text(
-                json.dumps({"fingerprint": fingerprint})))
-
-    def _path(self, k):
-        return self.folder / f"fold-{k:04d}.npz"
-
-    def load(self, k, test):
-        path = self._path(k)
-        if not path.exists():
-            return None
-        with np.load(path) as saved:
-            if not np.array_equal(saved["test"], test):
-                raise ValueError(f"Checkpoint {path} was written for other test samples.")
-            return saved["y_pred"]
-
-    def save(self, k, test, y_pred):
-        def write(tmp):
-            with open(tmp, "wb") as f:
-                np.savez(f, test=test, y_pred=y_pred)
-        _atomic_write(self._path(k), write)
 
 
 def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, names=None,
@@ -141,7 +88,9 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
     checkpoint : str or Path, default=None
         Folder where each fold's predictions are written, atomically, as the fold
         finishes. Calling again with the same folder, estimator and data skips the
-        finished folds, so a run that dies can be resumed with identical results.
+        finished folds, so a run that dies can be resumed with identical results. A
+        fold file of another run (another estimator, other parameters or data) or a
+        damaged one is recomputed with a warning.
     progress : bool or str, default=False
         Show a progress bar over the folds; a string is its label.
     verbose : int, default=0
@@ -188,11 +137,11 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
 
     store = None
     if checkpoint is not None:
-        store = _Checkpoint(checkpoint, _fingerprint(estimator, X, y, groups))
+        store = Checkpoint(checkpoint, _fingerprint(estimator, X, y, groups))
     y_pred = np.empty(n, dtype=y.dtype)
     todo = []
     for k, (train, test) in enumerate(folds):
-        saved = store.load(k, test) if store is not None else None
+        saved = store.load(k, test, y.dtype) if store is not None else None
         if saved is None:
             todo.append(k)
         else:

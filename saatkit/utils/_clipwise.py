@@ -3,15 +3,22 @@
 import os
 
 from joblib import Parallel, delayed
-from sklearn.utils.validation import check_memory
 
 import saatkit
 
+from ._clip_cache import cached_call
 from ._threads import run_with_threads, worker_threads
 
 
-def _apply(func, clip, clip_key, params, version):
+def _apply(func, clip, params):
     return func(clip, **params)
+
+
+def _cache_folder(memory):
+    if memory is None or isinstance(memory, (str, os.PathLike)):
+        return memory
+    # A joblib.Memory: its folder, never its pickles.
+    return getattr(memory, "location", None)
 
 
 def map_clips(func, clips, *, memory=None, n_jobs=None, **params):
@@ -30,8 +37,12 @@ def map_clips(func, clips, *, memory=None, n_jobs=None, **params):
     clips : list of Clip
         The clips.
     memory : str, Path, joblib.Memory or None, default=None
-        Where to cache. The key is the function, ``clip.key``, ``params`` and the
-        saatkit version.
+        The folder to cache in (a ``joblib.Memory`` gives its ``location``). The key is
+        the function, ``clip.key``, ``params`` and the saatkit version. Results are
+        kept as ``.npz`` files read without pickle, so a cache folder from elsewhere
+        cannot run code; ``func`` must return numbers, strings, None, arrays, or
+        tuples, lists and dicts of these. A damaged cache file is recomputed with a
+        warning.
     n_jobs : int, default=None
         Parallel jobs through joblib; ``joblib.parallel_config`` picks the backend, so a
         dask cluster runs the clips with no code change. Parallel tasks run with one
@@ -46,9 +57,13 @@ def map_clips(func, clips, *, memory=None, n_jobs=None, **params):
     results : list
         ``func(clip, **params)`` for each clip, in order.
     """
-    memory = check_memory(os.fspath(memory) if isinstance(memory, os.PathLike) else memory)
-    call = memory.cache(_apply, ignore=["clip"]) if memory.location is not None else _apply
+    folder = _cache_folder(memory)
     n_threads = worker_threads(n_jobs)
-    tasks = (delayed(run_with_threads)(n_threads, call, func, clip, clip.key, params,
-                                       saatkit.__version__) for clip in clips)
+    if folder is None:
+        tasks = (delayed(run_with_threads)(n_threads, _apply, func, clip, params)
+                 for clip in clips)
+    else:
+        tasks = (delayed(run_with_threads)(n_threads, cached_call, folder, func, clip,
+                                           clip.key, params, saatkit.__version__)
+                 for clip in clips)
     return Parallel(n_jobs=n_jobs)(tasks)

@@ -1,4 +1,6 @@
 import pickle
+import struct
+import zlib
 
 import cv2
 import numpy as np
@@ -117,3 +119,83 @@ def test_check_clips_names_the_bad_item():
         check_clips([clip, np.zeros(3)])
     with pytest.raises(TypeError):
         check_clips(clip)
+
+
+# -- media integrity ------------------------------------------------------------------
+
+
+def _noise_frames(n, size=16):
+    rng = np.random.default_rng(1)
+    return rng.integers(0, 256, (n, size, size, 3), dtype=np.uint8)
+
+
+def _folder(tmp_path, ext=".jpg"):
+    folder = tmp_path / "clip"
+    folder.mkdir()
+    for i, frame in enumerate(_noise_frames(5)):
+        cv2.imwrite(str(folder / f"img{i + 1}{ext}"), frame)
+    return folder
+
+
+@pytest.mark.parametrize("ext, marker", [(".jpg", "end-of-image marker"), (".png", "IEND")])
+def test_a_truncated_frame_is_an_error_naming_the_file(tmp_path, ext, marker):
+    folder = _folder(tmp_path, ext)
+    damaged = folder / f"img3{ext}"
+    data = damaged.read_bytes()
+    damaged.write_bytes(data[: len(data) * 2 // 3])
+    clip = Clip.from_folder(folder)
+    assert clip.read([0, 1, 3]).shape == (3, 16, 16, 3)
+    with pytest.raises(ValueError, match=rf"img3{ext} is truncated.*{marker}"):
+        clip.read()
+
+
+def test_bytes_after_the_jpeg_end_marker_are_allowed(tmp_path):
+    folder = _folder(tmp_path)
+    with open(folder / "img2.jpg", "ab") as f:
+        f.write(b"camera trailer")
+    assert Clip.from_folder(folder).read().shape == (5, 16, 16, 3)
+
+
+def _png_with_sbit(path, image, bits):
+    """A 16-bit PNG with an sBIT chunk after IHDR, as libpng writes it."""
+    data = cv2.imencode(".png", image)[1].tobytes()
+    content = bytes([bits])
+    chunk = (struct.pack(">I", 1) + b"sBIT" + content
+             + struct.pack(">I", zlib.crc32(b"sBIT" + content)))
+    ihdr_end = 8 + 8 + 13 + 4
+    path.write_bytes(data[:ihdr_end] + chunk + data[ihdr_end:])
+
+
+def test_a_12_bit_png_is_scaled_by_its_sbit_depth(tmp_path):
+    folder = tmp_path / "clip"
+    folder.mkdir()
+    image = np.array([[0, 2048], [4095, 1000]], dtype=np.uint16)
+    _png_with_sbit(folder / "img1.png", image, 12)
+    frame = Clip.from_folder(folder).read()[0]
+    np.testing.assert_array_equal(frame, np.rint(image / 4095 * 255).astype(np.uint8))
+
+
+def test_a_16_bit_png_without_sbit_uses_16_bits_and_warns_when_dark(tmp_path):
+    folder = tmp_path / "clip"
+    folder.mkdir()
+    image = np.array([[0, 2048], [4095, 1000]], dtype=np.uint16)
+    cv2.imwrite(str(folder / "img1.png"), image)
+    with pytest.warns(UserWarning, match=r"img1.png is a 16-bit image .* fit in 12 bits"):
+        frame = Clip.from_folder(folder).read()[0]
+    np.testing.assert_array_equal(frame, np.rint(image / 65535 * 255).astype(np.uint8))
+    cv2.imwrite(str(folder / "img1.png"), image * 16)
+    assert Clip.from_folder(folder).read()[0][1, 0] == 255
+
+
+def test_a_video_cut_short_is_an_error(tmp_path):
+    path = tmp_path / "clip.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 25, (16, 16))
+    for frame in _noise_frames(20):
+        writer.write(frame)
+    writer.release()
+    assert len(Clip.from_video(path)) == 20
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match=r"clip.avi decodes \d+ frames, but its container "
+                                         "says it holds 20"):
+        Clip.from_video(path)

@@ -63,7 +63,7 @@ def test_parameters_reach_the_steps():
 def test_memory_caches_tim_per_clip(tmp_path):
     clips, y = make_clips(n_per_class=1)
     pipe = make_lbptop_pipeline(cropper="passthrough", memory=str(tmp_path)).fit(clips, y)
-    assert any(tmp_path.rglob("*.pkl"))
+    assert any(tmp_path.rglob("*.npz"))
     np.testing.assert_array_equal(pipe.predict(clips), pipe.predict(clips))
 
 

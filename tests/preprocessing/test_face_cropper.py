@@ -12,6 +12,7 @@ from saatkit.datasets import Clip
 from saatkit.preprocessing import (
     FaceCropper,
     FaceNotFoundWarning,
+    FaceTrackingWarning,
     NoFaceError,
     _face_cropper,
 )
@@ -183,7 +184,7 @@ def test_transform_reads_only_the_reference_frame(astronaut, monkeypatch):
 
     monkeypatch.setattr(clip.source, "read", spy)
     FaceCropper().fit([clip]).transform([clip])
-    assert asked == [[3]]
+    assert asked == [[3], [4]]  # the reference frame, and the last frame for tracking
 
 
 def test_memory_caches_each_clip(astronaut, tmp_path, monkeypatch):
@@ -251,6 +252,7 @@ def test_sklearn_api(astronaut):
     ({"output_size": (0, 10)}, "output_size"),
     ({"output_size": "big"}, "output_size"),
     ({"on_missing": "skip"}, "on_missing"),
+    ({"track": "yes"}, "track"),
 ])
 def test_bad_parameters_are_named_at_fit(astronaut, params, name):
     clip = _clip([astronaut])
@@ -264,3 +266,21 @@ def test_bad_input_is_rejected():
         FaceCropper().fit(np.zeros((2, 8, 8), dtype=np.uint8))
     with pytest.raises(ValueError, match="no clips"):
         FaceCropper().fit([])
+
+
+def test_a_face_that_leaves_the_crop_is_reported(astronaut):
+    moved = np.roll(astronaut, 200, axis=1)
+    flat = np.full_like(astronaut, 128)
+    clips = [_clip([astronaut, astronaut], name="still"), _clip([astronaut, moved], name="moved"),
+             _clip([astronaut, flat, flat], name="gone"),
+             _clip([astronaut, moved, astronaut], name="apex", apex=1)]
+    cropper = FaceCropper(output_size=48).fit(clips)
+    with pytest.warns(FaceTrackingWarning, match=r"3 clip\(s\).*moved: the face on frame 1 is "
+                                                  r"\d+% outside the crop; gone: no face on "
+                                                  "frame 2; apex: the face on frame 1"):
+        cropper.transform(clips)
+    assert cropper.untracked_ == ["moved", "gone", "apex"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cropper.set_params(track=False).transform(clips)
+    assert cropper.untracked_ == []

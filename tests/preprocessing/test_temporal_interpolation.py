@@ -201,7 +201,7 @@ def test_clips_of_different_lengths(tmp_path):
     tim10 = TemporalInterpolator(10, memory=str(tmp_path)).fit(clips)
     np.testing.assert_array_equal(tim10.transform(clips), expected)
     np.testing.assert_array_equal(tim10.transform(clips), expected)  # from the cache
-    assert any(tmp_path.rglob("*.pkl"))
+    assert any(tmp_path.rglob("*.npz"))
     np.testing.assert_array_equal(TemporalInterpolator(10).fit_transform([smic, samm]), expected)
 
 

@@ -131,9 +131,11 @@ def test_killed_run_resumes_with_identical_predictions(tmp_path):
     resumed = evaluate_loso(estimator, Xm, y, groups, checkpoint=tmp_path / "run")
     np.testing.assert_array_equal(resumed.y_pred, reference.y_pred)
     assert resumed.uf1 == reference.uf1
-    # Another estimator must not reuse these folds.
-    with pytest.raises(ValueError, match="different run"):
-        evaluate_loso(LogisticRegression(), Xm, y, groups, checkpoint=tmp_path / "run")
+    # Another estimator must not reuse these folds: they are recomputed.
+    with pytest.warns(UserWarning, match="different run"):
+        other = evaluate_loso(LogisticRegression(), Xm, y, groups, checkpoint=tmp_path / "run")
+    fresh = evaluate_loso(LogisticRegression(), Xm, y, groups)
+    np.testing.assert_array_equal(other.y_pred, fresh.y_pred)
 
 
 def test_checkpoint_skips_finished_folds(tmp_path):
@@ -142,8 +144,8 @@ def test_checkpoint_skips_finished_folds(tmp_path):
     # Tamper with one saved fold: a resumed run must take it from disk, not refit.
     path = tmp_path / "fold-0000.npz"
     with np.load(path) as saved:
-        test, y_pred = saved["test"], saved["y_pred"]
-    np.savez(path, test=test, y_pred=(y_pred + 1) % 3)
+        test, y_pred, fingerprint = saved["test"], saved["y_pred"], saved["fingerprint"]
+    np.savez(path, test=test, y_pred=(y_pred + 1) % 3, fingerprint=fingerprint)
     second = evaluate_loso(LogisticRegression(), X, y, groups, checkpoint=tmp_path)
     np.testing.assert_array_equal(second.y_pred[test], (first.y_pred[test] + 1) % 3)
     others = np.setdiff1d(np.arange(len(y)), test)
