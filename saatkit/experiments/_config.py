@@ -113,12 +113,12 @@ def _check_data(source, data, methods):
     for key in _PATHS:
         if data.get(key) and not Path(data[key]).exists():
             _fail(source, f"[data] {key} = {data[key]!r} does not exist.")
-    # Every method but LBP-TOP distils a teacher trained on the auxiliary set.
+    # The SA-AT family classifies with, or distils, a teacher trained on the auxiliary set.
     deep = [m for m in methods if m != "lbptop" and m not in FLOW_NETWORKS]
     if deep and not data.get("expressions"):
         _fail(source, f"[data] expressions is required by methods {deep}: the auxiliary "
                       "facial-expression set their teacher is trained on (methods = "
-                      "[\"lbptop\"] needs none).")
+                      "[\"lbptop\", \"ststnet\", \"offapexnet\"] need none).")
 
 
 def validate_config(config, source="config"):

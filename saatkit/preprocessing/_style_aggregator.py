@@ -3,6 +3,7 @@
 import copy
 import numbers
 
+import cv2
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -540,12 +541,18 @@ def _to_uint8(x):
 
 def _channel_moments(images):
     """Per-image, per-channel mean and standard deviation in grey levels."""
-    x = images.astype(np.float64)
-    return x.mean(axis=(1, 2)), x.std(axis=(1, 2))
+    # OpenCV sums in double precision without a float copy of the images.
+    stats = [cv2.meanStdDev(image) for image in images]
+    return (np.array([mean.ravel() for mean, _ in stats]),
+            np.array([std.ravel() for _, std in stats]))
 
 
 def _match_moments(images, target_mean, target_std):
     means, stds = _channel_moments(images)
     scale = target_std / np.maximum(stds, _MIN_STD)
-    out = (images - means[:, None, None]) * scale[:, None, None] + target_mean
-    return np.clip(np.round(out), 0, 255).astype(np.uint8)
+    offset = target_mean - means * scale
+    # x * scale + offset per channel, rounded and clipped to [0, 255] by OpenCV.
+    return np.stack([
+        cv2.transform(image, np.column_stack([np.diag(s), o])).reshape(image.shape)
+        for image, s, o in zip(images, scale, offset)
+    ])
