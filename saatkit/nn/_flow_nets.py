@@ -25,6 +25,26 @@ def _check_filters(filters):
         )
 
 
+class _SplitStreams(nn.Module):
+    """One convolution per stream, each on its own equal share of the input channels.
+
+    The same computation as a grouped convolution (``groups=n_streams``), which
+    PyTorch runs about twice as slowly on a CPU for these small maps.
+    """
+
+    def __init__(self, in_channels, out_channels, n_streams, kernel_size, padding):
+        super().__init__()
+        self.streams = nn.ModuleList(
+            nn.Conv2d(in_channels // n_streams, out_channels // n_streams, kernel_size,
+                      padding=padding)
+            for _ in range(n_streams)
+        )
+
+    def forward(self, x):
+        parts = torch.chunk(x, len(self.streams), dim=1)
+        return torch.cat([conv(part) for conv, part in zip(self.streams, parts)], dim=1)
+
+
 class _ParallelStreams(nn.Module):
     """Streams that each see the whole input; their outputs are concatenated."""
 
@@ -173,8 +193,9 @@ class OFFApexNet(StagedNet):
     This one follows the paper's LeNet-5 layout with "same" padding: 5x5
     kernels with padding 2, so that 28x28 flow gives 28x28 and 14x14 maps and
     16 x 7 x 7 features per stream (1,568 in all). Each stream sees one
-    channel only; the two are written as grouped convolutions (``groups=2``),
-    which computes exactly two independent streams. The second pooling is
+    channel only: each convolution runs once per stream on its half of the
+    channels, which computes exactly a grouped convolution (``groups=2``), twice
+    as fast on a CPU. The second pooling is
     adaptive max pooling to 7x7, the same as 2x2 pooling of 14x14 maps, so
     other input sizes go through the same fully connected layers. With 3
     classes the network has 2,664,475 parameters, nearly all of them in the
@@ -215,11 +236,11 @@ class OFFApexNet(StagedNet):
         self.stem = nn.Identity()
         self.stages = nn.ModuleList(
             [
-                nn.Sequential(nn.Conv2d(2, 12, 5, padding=2, groups=2), nn.ReLU()),
+                nn.Sequential(_SplitStreams(2, 12, 2, 5, padding=2), nn.ReLU()),
                 nn.Sequential(
                     # Rounds up, as CifarResNet's stride-2 stages do.
                     nn.MaxPool2d(2, ceil_mode=True),
-                    nn.Conv2d(12, 32, 5, padding=2, groups=2),
+                    _SplitStreams(12, 32, 2, 5, padding=2),
                     nn.ReLU(),
                 ),
             ]

@@ -27,9 +27,10 @@ def make_flow_pipeline(network="ststnet", *, preset="demo", cropper=None, spotte
         :class:`~saatkit.nn.OFFApexNet` (Gan et al., 2019) on u and v.
     preset : {"demo", "paper"}, default="demo"
         Sizes and training settings (see :data:`PRESETS`): ``crop_size``,
-        ``flow_face_size``, ``flow_method``, ``flow_size``, ``flow_net_epochs``, ``flow_net_batch_size``, ``flow_net_lr``.
-        "paper" trains as STSTNet's reference code (Adam, learning rate 5e-5, batches of
-        256, 500 epochs); "demo" takes a larger learning rate and 30 epochs.
+        ``flow_face_size``, ``flow_method``, ``flow_size``, ``flow_normalize`` and, for
+        each network, ``NETWORK_epochs``, ``NETWORK_batch_size`` and ``NETWORK_lr``.
+        "paper" trains STSTNet as its reference code (Adam, learning rate 5e-5, batches
+        of 256, 500 epochs); "demo" takes larger learning rates and a few epochs.
     cropper, spotter : estimator, default=None
         Replace the default ``FaceCropper(output_size=crop_size)`` or
         ``ApexSpotter(method=apex_method, fallback=apex_fallback, output="pair")``.
@@ -74,9 +75,9 @@ def make_flow_pipeline(network="ststnet", *, preset="demo", cropper=None, spotte
                        n_jobs=n_jobs)
     classifier = saat_nn.TeacherClassifier(
         module=getattr(saat_nn, module),
-        max_epochs=settings["flow_net_epochs"],
-        batch_size=settings["flow_net_batch_size"],
-        lr=settings["flow_net_lr"],
+        max_epochs=settings[f"{network}_epochs"],
+        batch_size=settings[f"{network}_batch_size"],
+        lr=settings[f"{network}_lr"],
         # The flow networks' papers train from the framework's default initialisation.
         init_std=None,
         classes=[0, 1, 2],

@@ -59,7 +59,9 @@ TEACHER_CANDIDATES = {
 #: weights, Algorithm 1's apex spotting on every clip; the optimiser, Adam, is saatkit's
 #: choice) and the flow methods' papers for the flow input (TV-L1, 28x28 u, v, strain);
 #: it is meant for a GPU; the paper does not give the student's depth, the epochs or
-#: beta, so those are saatkit's choices.
+#: beta, so those are saatkit's choices. STSTNet trains as its reference code (Adam,
+#: learning rate 5e-5, batches of 256, 500 epochs); OFF-ApexNet's training is saatkit's
+#: choice (its reference gives none).
 #:
 #: "demo" is sized so that the whole protocol runs on a 2-core CPU in minutes. Faces are
 #: cropped once at 128x128 and the apex is spotted on that crop; the apex rows classify
@@ -96,9 +98,12 @@ PRESETS = {
         "student_batch_size": 16,
         "student_lr": 1e-4,
         "beta": 1.0,
-        "flow_net_epochs": 500,
-        "flow_net_batch_size": 256,
-        "flow_net_lr": 5e-5,
+        "ststnet_epochs": 500,
+        "ststnet_batch_size": 256,
+        "ststnet_lr": 5e-5,
+        "offapexnet_epochs": 100,
+        "offapexnet_batch_size": 256,
+        "offapexnet_lr": 1e-4,
         "style_method": "cyclegan",
         "style_params": {"image_size": 256, "n_filters": 64, "n_blocks": 9, "n_epochs": 200,
                          "batch_size": 1},
@@ -124,9 +129,12 @@ PRESETS = {
         "student_batch_size": 16,
         "student_lr": 1e-3,
         "beta": 1.0,
-        "flow_net_epochs": 20,
-        "flow_net_batch_size": 32,
-        "flow_net_lr": 5e-3,
+        "ststnet_epochs": 12,
+        "ststnet_batch_size": 64,
+        "ststnet_lr": 1e-2,
+        "offapexnet_epochs": 5,
+        "offapexnet_batch_size": 128,
+        "offapexnet_lr": 2e-3,
         "style_method": "moments",
         "style_params": {},
         "n_expressions": 1000,

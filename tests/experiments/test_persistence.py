@@ -122,15 +122,16 @@ def test_resuming_into_a_tampered_results_folder_runs_no_code(tmp_path):
     marker = tmp_path / "pwned"
     planted = [p for p in (tmp_path / "out").rglob("*") if p.suffix in (".pt", ".npz")]
     kinds = {p.relative_to(tmp_path / "out").parts[0] for p in planted}
-    assert {"teachers", "style_aggregator.pt", "checkpoints", "cache"} <= kinds
-    for path in [*planted, tmp_path / "out" / "teachers" / "resnet-20.pkl"]:
+    assert {"teachers", "checkpoints", "cache"} <= kinds
+    teacher_file = tmp_path / "out" / "teachers" / "resnet-20-apex.pt"
+    for path in [*planted, tmp_path / "out" / "teachers" / "resnet-20-apex.pkl"]:
         plant_pickle(path, marker)
-    plant_torch(tmp_path / "out" / "style_aggregator.pt", marker)
+    plant_torch(teacher_file, marker)
     with pytest.warns(UserWarning) as record:
         resumed = run_experiments(config, log=lambda line: None)
     assert not marker.exists()
     told = " ".join(str(w.message) for w in record)
-    for name in ("resnet-20.pt", "style_aggregator.pt", "fold-0000.npz", "cache file"):
+    for name in ("resnet-20-apex.pt", "fold-0000.npz", "cache file"):
         assert name in told
     for method in config["methods"]:
         np.testing.assert_array_equal(resumed["results"][method].y_pred,

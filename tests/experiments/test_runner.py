@@ -6,15 +6,15 @@ import pytest
 import saatkit.protocol._loso as loso
 from saatkit.experiments import demo_config, load_config, run_experiments, validate_config
 from saatkit.metrics import read_megc_log
+from saatkit.pipelines import METHODS
 
 TINY = {
     "preset": "demo",
     "teachers": ["resnet-20"],
     "data": {"synthetic": True, "subjects_per_database": 2, "max_frames": 12,
              "n_expressions": 150},
-    "overrides": {"teacher_epochs": 1, "student_epochs": 1,
-                  "style_params": {"image_size": 32, "n_filters": 4, "n_blocks": 1,
-                                   "n_epochs": 1, "batch_size": 8}},
+    "overrides": {"teacher_epochs": 1, "student_epochs": 1, "ststnet_epochs": 1,
+                  "offapexnet_epochs": 1, "crop_size": 64, "flow_face_size": 64},
 }
 
 
@@ -35,7 +35,8 @@ def test_results_folder(reference):
     for title in ("Table 2", "Table 3", "Table 4"):
         assert title in tables
     metrics = json.loads((out / "metrics.json").read_text())
-    assert set(metrics["methods"]) == {"lbptop", "resnet", "resnet-sa", "resnet-at", "sa-at"}
+    assert set(metrics["methods"]) == set(METHODS)
+    assert "Table 3: ablation on onset -> apex optical flow" in tables
     n_clips = metrics["methods"]["lbptop"]["scores"]["Full"]["n"]
     for method in metrics["methods"]:
         assert len(read_megc_log(out / "logs" / f"{method}.txt")) == n_clips
@@ -43,7 +44,7 @@ def test_results_folder(reference):
     for figure in ("attention_maps.png", "style_aggregation.png"):
         assert (out / "figures" / figure).exists()
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64") == 7 and "synthetic" in html
+    assert html.count("data:image/png;base64") == len(METHODS) + 2 and "synthetic" in html
     assert any("stay near chance" in note for note in metrics["notes"])
 
 

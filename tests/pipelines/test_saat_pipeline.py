@@ -111,7 +111,7 @@ def test_flow_input_runs_under_loso(clips, flow_teacher, variant, tmp_path):
 @pytest.mark.parametrize("network, channels", [("ststnet", 3), ("offapexnet", 2)])
 def test_flow_networks_run_under_loso(clips, network, channels, tmp_path):
     X, y, groups = clips
-    pipe = make_flow_pipeline(network, memory=str(tmp_path), flow_net_epochs=1)
+    pipe = make_flow_pipeline(network, memory=str(tmp_path), **{f"{network}_epochs": 1})
     flow = pipe[:4].fit_transform(X)
     assert flow.shape == (len(X), channels, 28, 28)
     result = evaluate_loso(pipe, X, y, groups)
