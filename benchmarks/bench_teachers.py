@@ -5,7 +5,7 @@ random_state=1)``, a stratified 80/20 split (seed 0), then each candidate of
 :func:`saatkit.pipelines.make_teacher` (10 epochs, batches of 16, Adam at 1e-3,
 balanced class weights, PyTorch's default initialisation) scored on the 20%.
 
-    python benchmarks/bench_teachers.py [--teachers alexnet vgg16 resnet-20] [--device cuda]
+    python benchmarks/bench_teachers.py [--teachers alexnet vgg16 resnet-20] [--random-state 0]
 """
 
 import argparse
@@ -23,6 +23,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--teachers", nargs="+", default=["alexnet", "vgg16", "resnet-20"])
     parser.add_argument("--n", type=int, default=1000, help="synthetic expression images")
+    parser.add_argument("--random-state", type=int, default=0, help="seed of the teachers")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     args = parser.parse_args()
@@ -34,7 +35,8 @@ def main():
     print(f"{'teacher':<12}{'WAR':>7}{'UAR':>7}{'UF1':>7}{'fit s':>8}")
     for name in args.teachers:
         start = time.perf_counter()
-        teacher = make_teacher(name, preset="demo", random_state=0, device=args.device)
+        teacher = make_teacher(name, preset="demo", random_state=args.random_state,
+                               device=args.device)
         teacher.fit(X_train, y_train)
         seconds = time.perf_counter() - start
         pred = teacher.predict(X_test)

@@ -41,7 +41,9 @@ def seeded(random_state, device):
         seed = int(random_state)
     else:
         seed = int(generator.randint(np.iinfo(np.int32).max))
-    device = torch.device(device)
+    # device=None is skorch's "leave the module where it is": fork the CPU
+    # generator only, as for "cpu".
+    device = torch.device("cpu" if device is None else device)
     devices = []
     if device.type == "cuda":
         devices = [device.index if device.index is not None else torch.cuda.current_device()]
@@ -125,6 +127,9 @@ class ImageClassifier(NeuralNetClassifier):
         -------
         self
         """
+        return self._fit_with_classes(X, y, None, **fit_params)
+
+    def _fit_with_classes(self, X, y, classes, **fit_params):
         X = check_images(X)
         y = np.asarray(y)
         if y.ndim != 1 or len(y) != len(X):
@@ -134,7 +139,8 @@ class ImageClassifier(NeuralNetClassifier):
         self._check_params()
         # skorch infers the classes in partial_fit, after initialize() has
         # built the network; the network's size depends on them, so do it now.
-        self.classes_inferred_ = np.unique(y)
+        # Classes given to a first partial_fit stand for the data's.
+        self.classes_inferred_ = np.unique(y) if classes is None else np.asarray(classes)
         self.n_channels_in_ = n_channels(X)
         self.class_weight_ = self._class_weights(y)
         with seeded(self.random_state, self.device):
@@ -143,11 +149,13 @@ class ImageClassifier(NeuralNetClassifier):
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         """Train for ``max_epochs`` more epochs without re-initialising.
 
-        On a net not yet initialised this is :meth:`fit`. Labels must be
-        among the ``classes_`` of the first fit.
+        On a net not yet initialised this is :meth:`fit`, with the network
+        sized for ``classes`` when given (all the labels later calls may
+        bring, as in scikit-learn) and unless the ``classes`` parameter is
+        set. Labels must be among ``classes_``.
         """
         if not self.initialized_:
-            return self.fit(X, y, **fit_params)
+            return self._fit_with_classes(X, y, classes, **fit_params)
         return super().partial_fit(X, y, classes=classes, **fit_params)
 
     def check_data(self, X, y):

@@ -24,7 +24,8 @@ class TeacherClassifier(ImageClassifier):
         as ``module__n_classes`` / ``module__in_channels``. To serve as a
         teacher the network must return ``(logits, *stage_outputs)`` when
         called with ``return_stages=True``, as :class:`CifarResNet`,
-        :class:`SmallAlexNet` and :class:`SmallVGG16` do.
+        :class:`SmallAlexNet`, :class:`SmallVGG16`, :class:`STSTNet` and
+        :class:`OFFApexNet` do.
     criterion : torch criterion class, default=torch.nn.CrossEntropyLoss
         Loss on the logits.
     optimizer : torch optimizer class, default=torch.optim.Adam

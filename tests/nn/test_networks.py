@@ -78,3 +78,27 @@ def test_width_scales_the_small_networks():
         SmallAlexNet(width=-1)
     with pytest.raises(ValueError, match="dropout"):
         SmallVGG16(dropout=1.0)
+
+
+def test_small_vgg16_starts_from_he_initialisation():
+    torch.manual_seed(0)
+    net = SmallVGG16(n_classes=3)
+    conv = net.stages[3][1]  # 3x3, 128 filters: He's std is sqrt(2 / (9 * 128)) (fan-out)
+    assert conv.weight.std().item() == pytest.approx((2 / (9 * 128)) ** 0.5, rel=0.05)
+    first_linear = net.head[2]  # 128 inputs: sqrt(2 / 128)
+    assert first_linear.weight.std().item() == pytest.approx((2 / 128) ** 0.5, rel=0.05)
+    assert all((m.bias == 0).all() for m in net.modules() if isinstance(m, torch.nn.Linear))
+
+
+def test_small_alexnet_normalises_in_place_of_dropout():
+    net = SmallAlexNet(n_classes=3)
+    layers = list(net.modules())
+    assert sum(isinstance(m, torch.nn.BatchNorm2d) for m in layers) == 5
+    assert sum(isinstance(m, torch.nn.BatchNorm1d) for m in layers) == 2
+    assert all(m.p == 0 for m in layers if isinstance(m, torch.nn.Dropout))
+    plain = SmallAlexNet(n_classes=3, batch_norm=False, dropout=0.5)
+    assert not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in plain.modules())
+    # Stage outputs still follow a ReLU, at the sizes of CifarResNet's stages.
+    _, *stages = net.train()(torch.rand(2, 3, 20, 20), return_stages=True)
+    assert [tuple(s.shape[1:]) for s in stages] == [(32, 20, 20), (96, 10, 10), (128, 5, 5)]
+    assert all((s >= 0).all() for s in stages)
