@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import torch
+from sklearn.utils import check_random_state
 from skorch import NeuralNetClassifier
 from skorch.callbacks import (
     EpochScoring,
@@ -17,7 +18,6 @@ from skorch.callbacks import (
 )
 from skorch.dataset import unpack_data
 from skorch.utils import is_dataset, to_tensor
-from sklearn.utils import check_random_state
 from torch import nn
 
 from ._attention import attention_map
