@@ -16,7 +16,7 @@ from skorch.callbacks import (
     PrintLog,
     ProgressBar,
 )
-from skorch.dataset import unpack_data
+from skorch.dataset import Dataset, unpack_data
 from skorch.utils import is_dataset, to_tensor
 from torch import nn
 
@@ -69,6 +69,17 @@ def _encoded_accuracy(net, X, y):
     return float(np.mean(net.predict_proba(X).argmax(axis=1) == np.asarray(y)))
 
 
+def _arrays(X, y):
+    """The images and labels of a skorch ``Dataset``, else ``X`` and ``y``.
+
+    Its arrays then go through the checks and the label encoding of arrays;
+    datasets saatkit makes itself hold labels already encoded.
+    """
+    if isinstance(X, Dataset):
+        return X.X, X.y if y is None else y
+    return X, y
+
+
 class ImageClassifier(NeuralNetClassifier):
     """Image handling, label encoding, seeding and initialisation.
 
@@ -109,17 +120,19 @@ class ImageClassifier(NeuralNetClassifier):
 
     # -- fitting ---------------------------------------------------------------
 
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y=None, **fit_params):
         """Initialise the network and train it on labelled images.
 
         Parameters
         ----------
-        X : ndarray
+        X : ndarray or skorch.dataset.Dataset
             uint8 images ``(n, H, W, C)`` (RGB) or ``(n, H, W)`` (grey),
             scaled to [0, 1] batch by batch, or float arrays ``(n, C, H, W)``
-            used as they are.
-        y : array-like of shape (n,)
-            Class labels (any sortable values; see ``classes``).
+            used as they are; or a ``skorch.dataset.Dataset`` holding such
+            images and their labels.
+        y : array-like of shape (n,) or None, default=None
+            Class labels (any sortable values; see ``classes``); None only
+            when ``X`` is a dataset with labels.
         **fit_params : dict
             Passed on to :meth:`skorch.NeuralNet.fit`.
 
@@ -130,6 +143,7 @@ class ImageClassifier(NeuralNetClassifier):
         return self._fit_with_classes(X, y, None, **fit_params)
 
     def _fit_with_classes(self, X, y, classes, **fit_params):
+        X, y = _arrays(X, y)
         X = check_images(X)
         y = np.asarray(y)
         if y.ndim != 1 or len(y) != len(X):
@@ -156,6 +170,7 @@ class ImageClassifier(NeuralNetClassifier):
         """
         if not self.initialized_:
             return self._fit_with_classes(X, y, classes, **fit_params)
+        X, y = _arrays(X, y)
         return super().partial_fit(X, y, classes=classes, **fit_params)
 
     def check_data(self, X, y):

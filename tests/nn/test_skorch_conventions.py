@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from skorch.dataset import Dataset
 
 from saatkit.nn import AttentionTransferClassifier, STSTNet, TeacherClassifier
 
@@ -32,3 +33,21 @@ def test_device_none_with_a_random_state(blobs):
     first = small_net(device=None).fit(X, y)
     second = small_net(device=None).fit(X, y)
     np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
+
+
+def test_a_skorch_dataset_is_taken_as_its_images_and_labels(blobs):
+    X, y = blobs
+    labels = np.array(["neg", "pos", "sur"])[y]
+    from_arrays = small_net().fit(X, labels)
+    from_dataset = small_net().fit(Dataset(X, labels))
+    assert list(from_dataset.classes_) == ["neg", "pos", "sur"]
+    np.testing.assert_array_equal(from_dataset.predict(Dataset(X)), from_arrays.predict(X))
+    np.testing.assert_allclose(from_dataset.predict_proba(X), from_arrays.predict_proba(X))
+
+
+def test_partial_fit_on_a_skorch_dataset_encodes_its_labels(blobs):
+    X, y = blobs
+    labels = np.array(["neg", "pos", "sur"])[y]
+    net = small_net().partial_fit(Dataset(X, labels))
+    net.partial_fit(Dataset(X, labels))
+    assert len(net.history) == 2 and list(net.classes_) == ["neg", "pos", "sur"]
