@@ -10,18 +10,19 @@ import torch
 from sklearn.utils import check_random_state
 from skorch import NeuralNetClassifier
 from skorch.callbacks import (
+    BatchScoring,
     EpochScoring,
     EpochTimer,
     PassthroughScoring,
     PrintLog,
     ProgressBar,
 )
-from skorch.dataset import Dataset, unpack_data
-from skorch.utils import is_dataset, to_tensor
+from skorch.dataset import unpack_data
+from skorch.utils import is_dataset, to_numpy, to_tensor
 from torch import nn
 
 from ._attention import attention_map
-from ._images import check_images, n_channels, to_network_input
+from ._images import check_images, dataset_arrays, n_channels, to_network_input
 from ._resnet import CifarResNet
 
 
@@ -64,20 +65,18 @@ def normal_init(module, std):
 _BATCH_NORMS = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
 
 
-def _encoded_accuracy(net, X, y):
-    # The dataset holds labels as positions in classes_, so compare positions.
-    return float(np.mean(net.predict_proba(X).argmax(axis=1) == np.asarray(y)))
+class _DecodeTargets:
+    """Target extractor of scoring callbacks: positions in ``classes`` to labels.
 
-
-def _arrays(X, y):
-    """The images and labels of a skorch ``Dataset``, else ``X`` and ``y``.
-
-    Its arrays then go through the checks and the label encoding of arrays;
-    datasets saatkit makes itself hold labels already encoded.
+    Datasets hold labels encoded as positions, while ``predict`` gives the
+    labels themselves; scorers such as "accuracy" compare the two.
     """
-    if isinstance(X, Dataset):
-        return X.X, X.y if y is None else y
-    return X, y
+
+    def __init__(self, classes):
+        self.classes = np.asarray(classes)
+
+    def __call__(self, y):
+        return self.classes[to_numpy(y)]
 
 
 class ImageClassifier(NeuralNetClassifier):
@@ -110,13 +109,30 @@ class ImageClassifier(NeuralNetClassifier):
                 ("valid_loss", PassthroughScoring(name="valid_loss")),
                 (
                     "valid_acc",
-                    EpochScoring(_encoded_accuracy, name="valid_acc", lower_is_better=False),
+                    EpochScoring("accuracy", name="valid_acc", lower_is_better=False),
                 ),
             ]
         if self.verbose and self.verbose > 1:
             callbacks.append(("progress_bar", ProgressBar()))
         callbacks.append(("print_log", PrintLog()))
         return callbacks
+
+    def initialize_callbacks(self):
+        """Initialise the callbacks; scoring ones see decoded labels."""
+        super().initialize_callbacks()
+        classes = getattr(self, "classes_inferred_", None)
+        if self.classes is not None and len(self.classes):
+            classes = self.classes
+        if classes is None:
+            return self
+        for _, callback in self.callbacks_:
+            extractor = getattr(callback, "target_extractor", None)
+            # Only skorch's default: a user's own extractor is left alone.
+            if isinstance(callback, (EpochScoring, BatchScoring)) and (
+                extractor is to_numpy or isinstance(extractor, _DecodeTargets)
+            ):
+                callback.target_extractor = _DecodeTargets(classes)
+        return self
 
     # -- fitting ---------------------------------------------------------------
 
@@ -143,7 +159,7 @@ class ImageClassifier(NeuralNetClassifier):
         return self._fit_with_classes(X, y, None, **fit_params)
 
     def _fit_with_classes(self, X, y, classes, **fit_params):
-        X, y = _arrays(X, y)
+        X, y = dataset_arrays(X, y)
         X = check_images(X)
         y = np.asarray(y)
         if y.ndim != 1 or len(y) != len(X):
@@ -170,7 +186,7 @@ class ImageClassifier(NeuralNetClassifier):
         """
         if not self.initialized_:
             return self._fit_with_classes(X, y, classes, **fit_params)
-        X, y = _arrays(X, y)
+        X, y = dataset_arrays(X, y)
         return super().partial_fit(X, y, classes=classes, **fit_params)
 
     def check_data(self, X, y):

@@ -2,13 +2,15 @@
 
 import numpy as np
 import pytest
+from skorch.callbacks import EpochScoring
 from skorch.dataset import Dataset
 
 from saatkit.nn import AttentionTransferClassifier, STSTNet, TeacherClassifier
 
 
 def small_net(cls=TeacherClassifier, **params):
-    return cls(module=STSTNet, init_std=None, max_epochs=1, random_state=0, **params)
+    defaults = {"module": STSTNet, "init_std": None, "max_epochs": 1, "random_state": 0}
+    return cls(**{**defaults, **params})
 
 
 @pytest.mark.parametrize("cls", [TeacherClassifier, AttentionTransferClassifier])
@@ -51,3 +53,18 @@ def test_partial_fit_on_a_skorch_dataset_encodes_its_labels(blobs):
     net = small_net().partial_fit(Dataset(X, labels))
     net.partial_fit(Dataset(X, labels))
     assert len(net.history) == 2 and list(net.classes_) == ["neg", "pos", "sur"]
+
+
+@pytest.mark.parametrize("names", [["neg", "pos", "sur"], [1, 2, 3]])
+def test_scoring_callbacks_see_labels_as_predict_gives_them(blobs, names):
+    X, y = blobs
+    labels = np.array(names)[y]
+    scoring = EpochScoring("accuracy", on_train=True, name="train_acc", use_caching=False)
+    cached = EpochScoring("accuracy", on_train=True, name="cached_acc")
+    # Without recalibration the last epoch's network is the fitted one.
+    net = small_net(callbacks=[scoring, cached], max_epochs=2, recalibrate_bn=False)
+    net.fit(X, labels)
+    assert net.history[-1, "train_acc"] == pytest.approx(np.mean(net.predict(X) == labels))
+    # Scored on the training batches' outputs; compared with encoded labels,
+    # string predictions would never match.
+    assert net.history[-1, "cached_acc"] > 0
