@@ -3,11 +3,9 @@
 import inspect
 import numbers
 from collections.abc import Mapping
-from contextlib import contextmanager
 
 import numpy as np
 import torch
-from sklearn.utils import check_random_state
 from skorch import NeuralNetClassifier
 from skorch.callbacks import (
     BatchScoring,
@@ -24,43 +22,7 @@ from torch import nn
 from ._attention import attention_map
 from ._images import check_images, dataset_arrays, n_channels, to_network_input
 from ._resnet import CifarResNet
-
-
-@contextmanager
-def seeded(random_state, device):
-    """Run the block with torch's generators seeded, then restore them.
-
-    Weight initialisation, the shuffling of the data loader and dropout all
-    draw from torch's global generators; forking them keeps ``random_state``
-    from disturbing the caller's stream.
-    """
-    if random_state is None:
-        yield
-        return
-    generator = check_random_state(random_state)
-    if isinstance(random_state, numbers.Integral):
-        seed = int(random_state)
-    else:
-        seed = int(generator.randint(np.iinfo(np.int32).max))
-    # device=None is skorch's "leave the module where it is": fork the CPU
-    # generator only, as for "cpu".
-    device = torch.device("cpu" if device is None else device)
-    devices = []
-    if device.type == "cuda":
-        devices = [device.index if device.index is not None else torch.cuda.current_device()]
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        yield
-
-
-def normal_init(module, std):
-    """Draw convolution and linear weights from N(0, std**2), zero biases."""
-    for layer in module.modules():
-        if isinstance(layer, (nn.Conv2d, nn.Linear)):
-            nn.init.normal_(layer.weight, mean=0.0, std=std)
-            if layer.bias is not None:
-                nn.init.zeros_(layer.bias)
-
+from ._torch_state import normal_init, seeded
 
 _BATCH_NORMS = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
 
@@ -308,6 +270,25 @@ class ImageClassifier(NeuralNetClassifier):
     def infer(self, x, **fit_params):
         """Forward a batch, converting uint8 channels-last images first."""
         return self.module_(self._network_input(x), **fit_params)
+
+    def load_params(self, *args, **kwargs):
+        """Load saved parameters (see :meth:`skorch.NeuralNet.load_params`).
+
+        The network of a net that was not fitted is sized when it is
+        initialised, from ``classes`` and ``module__in_channels`` (or the
+        module's defaults): give them as they were at ``fit``.
+        """
+        try:
+            return super().load_params(*args, **kwargs)
+        except RuntimeError as error:
+            if "size mismatch" not in str(error):
+                raise
+            sizes = {k: getattr(self.module_, k, "?") for k in ("n_classes", "in_channels")}
+            raise ValueError(
+                f"The saved parameters do not fit this network ({sizes}). A new net is "
+                "sized when initialised: give it the classes (classes=[...]) and image "
+                "channels (module__in_channels=...) of the fitted one."
+            ) from error
 
     # -- prediction ------------------------------------------------------------
 

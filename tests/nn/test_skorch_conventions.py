@@ -68,3 +68,19 @@ def test_scoring_callbacks_see_labels_as_predict_gives_them(blobs, names):
     # Scored on the training batches' outputs; compared with encoded labels,
     # string predictions would never match.
     assert net.history[-1, "cached_acc"] > 0
+
+
+def test_params_saved_load_into_a_fresh_net_given_classes_and_channels(blob_maker, tmp_path):
+    X, y = blob_maker(24, seed=0, grey=True)
+    labels = np.array(["neg", "pos", "sur"])[y]
+    fitted = small_net().fit(X, labels)
+    fitted.save_params(f_params=tmp_path / "params.pt")
+
+    fresh = small_net(classes=["neg", "pos", "sur"], module__in_channels=1).initialize()
+    fresh.load_params(f_params=tmp_path / "params.pt")
+    np.testing.assert_allclose(fresh.predict_proba(X), fitted.predict_proba(X), rtol=1e-5)
+    np.testing.assert_array_equal(fresh.predict(X), fitted.predict(X))
+
+    sized_by_default = small_net().initialize()
+    with pytest.raises(ValueError, match=r"classes=.*module__in_channels="):
+        sized_by_default.load_params(f_params=tmp_path / "params.pt")
