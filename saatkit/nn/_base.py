@@ -3,12 +3,12 @@
 import inspect
 import numbers
 from collections.abc import Mapping
-from contextlib import contextmanager
 
 import numpy as np
 import torch
 from skorch import NeuralNetClassifier
 from skorch.callbacks import (
+    BatchScoring,
     EpochScoring,
     EpochTimer,
     PassthroughScoring,
@@ -16,57 +16,29 @@ from skorch.callbacks import (
     ProgressBar,
 )
 from skorch.dataset import unpack_data
-from skorch.utils import is_dataset, to_tensor
-from sklearn.utils import check_random_state
+from skorch.utils import is_dataset, to_numpy, to_tensor
 from torch import nn
 
 from ._attention import attention_map
-from ._images import check_images, n_channels, to_network_input
+from ._images import check_images, dataset_arrays, n_channels, to_network_input
 from ._resnet import CifarResNet
-
-
-@contextmanager
-def seeded(random_state, device):
-    """Run the block with torch's generators seeded, then restore them.
-
-    Weight initialisation, the shuffling of the data loader and dropout all
-    draw from torch's global generators; forking them keeps ``random_state``
-    from disturbing the caller's stream.
-    """
-    if random_state is None:
-        yield
-        return
-    generator = check_random_state(random_state)
-    if isinstance(random_state, numbers.Integral):
-        seed = int(random_state)
-    else:
-        seed = int(generator.randint(np.iinfo(np.int32).max))
-    # device=None is skorch's "leave the module where it is": fork the CPU
-    # generator only, as for "cpu".
-    device = torch.device("cpu" if device is None else device)
-    devices = []
-    if device.type == "cuda":
-        devices = [device.index if device.index is not None else torch.cuda.current_device()]
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        yield
-
-
-def normal_init(module, std):
-    """Draw convolution and linear weights from N(0, std**2), zero biases."""
-    for layer in module.modules():
-        if isinstance(layer, (nn.Conv2d, nn.Linear)):
-            nn.init.normal_(layer.weight, mean=0.0, std=std)
-            if layer.bias is not None:
-                nn.init.zeros_(layer.bias)
-
+from ._torch_state import normal_init, seeded
 
 _BATCH_NORMS = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
 
 
-def _encoded_accuracy(net, X, y):
-    # The dataset holds labels as positions in classes_, so compare positions.
-    return float(np.mean(net.predict_proba(X).argmax(axis=1) == np.asarray(y)))
+class _DecodeTargets:
+    """Target extractor of scoring callbacks: positions in ``classes`` to labels.
+
+    Datasets hold labels encoded as positions, while ``predict`` gives the
+    labels themselves; scorers such as "accuracy" compare the two.
+    """
+
+    def __init__(self, classes):
+        self.classes = np.asarray(classes)
+
+    def __call__(self, y):
+        return self.classes[to_numpy(y)]
 
 
 class ImageClassifier(NeuralNetClassifier):
@@ -99,7 +71,7 @@ class ImageClassifier(NeuralNetClassifier):
                 ("valid_loss", PassthroughScoring(name="valid_loss")),
                 (
                     "valid_acc",
-                    EpochScoring(_encoded_accuracy, name="valid_acc", lower_is_better=False),
+                    EpochScoring("accuracy", name="valid_acc", lower_is_better=False),
                 ),
             ]
         if self.verbose and self.verbose > 1:
@@ -107,19 +79,38 @@ class ImageClassifier(NeuralNetClassifier):
         callbacks.append(("print_log", PrintLog()))
         return callbacks
 
+    def initialize_callbacks(self):
+        """Initialise the callbacks; scoring ones see decoded labels."""
+        super().initialize_callbacks()
+        classes = getattr(self, "classes_inferred_", None)
+        if self.classes is not None and len(self.classes):
+            classes = self.classes
+        if classes is None:
+            return self
+        for _, callback in self.callbacks_:
+            extractor = getattr(callback, "target_extractor", None)
+            # Only skorch's default: a user's own extractor is left alone.
+            if isinstance(callback, (EpochScoring, BatchScoring)) and (
+                extractor is to_numpy or isinstance(extractor, _DecodeTargets)
+            ):
+                callback.target_extractor = _DecodeTargets(classes)
+        return self
+
     # -- fitting ---------------------------------------------------------------
 
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y=None, **fit_params):
         """Initialise the network and train it on labelled images.
 
         Parameters
         ----------
-        X : ndarray
+        X : ndarray or skorch.dataset.Dataset
             uint8 images ``(n, H, W, C)`` (RGB) or ``(n, H, W)`` (grey),
             scaled to [0, 1] batch by batch, or float arrays ``(n, C, H, W)``
-            used as they are.
-        y : array-like of shape (n,)
-            Class labels (any sortable values; see ``classes``).
+            used as they are; or a ``skorch.dataset.Dataset`` holding such
+            images and their labels.
+        y : array-like of shape (n,) or None, default=None
+            Class labels (any sortable values; see ``classes``); None only
+            when ``X`` is a dataset with labels.
         **fit_params : dict
             Passed on to :meth:`skorch.NeuralNet.fit`.
 
@@ -130,6 +121,7 @@ class ImageClassifier(NeuralNetClassifier):
         return self._fit_with_classes(X, y, None, **fit_params)
 
     def _fit_with_classes(self, X, y, classes, **fit_params):
+        X, y = dataset_arrays(X, y)
         X = check_images(X)
         y = np.asarray(y)
         if y.ndim != 1 or len(y) != len(X):
@@ -156,6 +148,7 @@ class ImageClassifier(NeuralNetClassifier):
         """
         if not self.initialized_:
             return self._fit_with_classes(X, y, classes, **fit_params)
+        X, y = dataset_arrays(X, y)
         return super().partial_fit(X, y, classes=classes, **fit_params)
 
     def check_data(self, X, y):
@@ -277,6 +270,25 @@ class ImageClassifier(NeuralNetClassifier):
     def infer(self, x, **fit_params):
         """Forward a batch, converting uint8 channels-last images first."""
         return self.module_(self._network_input(x), **fit_params)
+
+    def load_params(self, *args, **kwargs):
+        """Load saved parameters (see :meth:`skorch.NeuralNet.load_params`).
+
+        The network of a net that was not fitted is sized when it is
+        initialised, from ``classes`` and ``module__in_channels`` (or the
+        module's defaults): give them as they were at ``fit``.
+        """
+        try:
+            return super().load_params(*args, **kwargs)
+        except RuntimeError as error:
+            if "size mismatch" not in str(error):
+                raise
+            sizes = {k: getattr(self.module_, k, "?") for k in ("n_classes", "in_channels")}
+            raise ValueError(
+                f"The saved parameters do not fit this network ({sizes}). A new net is "
+                "sized when initialised: give it the classes (classes=[...]) and image "
+                "channels (module__in_channels=...) of the fitted one."
+            ) from error
 
     # -- prediction ------------------------------------------------------------
 

@@ -105,7 +105,7 @@ class STSTNet(StagedNet):
     epochs. On 440 noisy flow-like images (the fixture of saatkit's tests)
     that setting stays near chance after 20 epochs (UAR 0.41 on held-out
     images), while Adam at 1e-3 with batches of 32 for 20 epochs reaches
-    0.89 in about 10 s on one CPU core; give ``init_std=None`` to the
+    0.89 in 10 to 20 s on one CPU core; give ``init_std=None`` to the
     estimator so that the network keeps PyTorch's initialisation.
 
     Its single stage is 10x10 for 28x28 flow, so it pairs in attention

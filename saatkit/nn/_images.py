@@ -2,6 +2,7 @@
 
 import numpy as np
 import torch
+from skorch.dataset import Dataset
 
 _LAYOUTS = (
     "uint8 images (n, H, W, C) or (n, H, W), or float arrays (n, C, H, W) or (n, H, W)"
@@ -47,6 +48,17 @@ def check_images(X, name="X"):
     if len(X) == 0:
         raise ValueError(f"{name} holds no images.")
     return X
+
+
+def dataset_arrays(X, y):
+    """The images and labels of a skorch ``Dataset``, else ``X`` and ``y``.
+
+    Its arrays then go through the checks and the label encoding of arrays;
+    the datasets the estimators make themselves hold labels already encoded.
+    """
+    if isinstance(X, Dataset):
+        return X.X, X.y if y is None else y
+    return X, y
 
 
 def n_channels(X):

@@ -2,12 +2,15 @@
 
 import numpy as np
 import pytest
+from skorch.callbacks import EpochScoring
+from skorch.dataset import Dataset
 
 from saatkit.nn import AttentionTransferClassifier, STSTNet, TeacherClassifier
 
 
 def small_net(cls=TeacherClassifier, **params):
-    return cls(module=STSTNet, init_std=None, max_epochs=1, random_state=0, **params)
+    defaults = {"module": STSTNet, "init_std": None, "max_epochs": 1, "random_state": 0}
+    return cls(**{**defaults, **params})
 
 
 @pytest.mark.parametrize("cls", [TeacherClassifier, AttentionTransferClassifier])
@@ -32,3 +35,52 @@ def test_device_none_with_a_random_state(blobs):
     first = small_net(device=None).fit(X, y)
     second = small_net(device=None).fit(X, y)
     np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
+
+
+def test_a_skorch_dataset_is_taken_as_its_images_and_labels(blobs):
+    X, y = blobs
+    labels = np.array(["neg", "pos", "sur"])[y]
+    from_arrays = small_net().fit(X, labels)
+    from_dataset = small_net().fit(Dataset(X, labels))
+    assert list(from_dataset.classes_) == ["neg", "pos", "sur"]
+    np.testing.assert_array_equal(from_dataset.predict(Dataset(X)), from_arrays.predict(X))
+    np.testing.assert_allclose(from_dataset.predict_proba(X), from_arrays.predict_proba(X))
+
+
+def test_partial_fit_on_a_skorch_dataset_encodes_its_labels(blobs):
+    X, y = blobs
+    labels = np.array(["neg", "pos", "sur"])[y]
+    net = small_net().partial_fit(Dataset(X, labels))
+    net.partial_fit(Dataset(X, labels))
+    assert len(net.history) == 2 and list(net.classes_) == ["neg", "pos", "sur"]
+
+
+@pytest.mark.parametrize("names", [["neg", "pos", "sur"], [1, 2, 3]])
+def test_scoring_callbacks_see_labels_as_predict_gives_them(blobs, names):
+    X, y = blobs
+    labels = np.array(names)[y]
+    scoring = EpochScoring("accuracy", on_train=True, name="train_acc", use_caching=False)
+    cached = EpochScoring("accuracy", on_train=True, name="cached_acc")
+    # Without recalibration the last epoch's network is the fitted one.
+    net = small_net(callbacks=[scoring, cached], max_epochs=2, recalibrate_bn=False)
+    net.fit(X, labels)
+    assert net.history[-1, "train_acc"] == pytest.approx(np.mean(net.predict(X) == labels))
+    # Scored on the training batches' outputs; compared with encoded labels,
+    # string predictions would never match.
+    assert net.history[-1, "cached_acc"] > 0
+
+
+def test_params_saved_load_into_a_fresh_net_given_classes_and_channels(blob_maker, tmp_path):
+    X, y = blob_maker(24, seed=0, grey=True)
+    labels = np.array(["neg", "pos", "sur"])[y]
+    fitted = small_net().fit(X, labels)
+    fitted.save_params(f_params=tmp_path / "params.pt")
+
+    fresh = small_net(classes=["neg", "pos", "sur"], module__in_channels=1).initialize()
+    fresh.load_params(f_params=tmp_path / "params.pt")
+    np.testing.assert_allclose(fresh.predict_proba(X), fitted.predict_proba(X), rtol=1e-5)
+    np.testing.assert_array_equal(fresh.predict(X), fitted.predict(X))
+
+    sized_by_default = small_net().initialize()
+    with pytest.raises(ValueError, match=r"classes=.*module__in_channels="):
+        sized_by_default.load_params(f_params=tmp_path / "params.pt")

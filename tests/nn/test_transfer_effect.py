@@ -17,7 +17,7 @@ def test_attention_transfer_brings_student_maps_to_the_teacher(blob_maker):
     teacher.fit(X_aux, y_aux)
     assert (teacher.predict(X_test) == y_test).mean() > 0.9
 
-    common = dict(lr=1e-3, max_epochs=5, random_state=0)
+    common = {"lr": 1e-3, "max_epochs": 5, "random_state": 0}
     transferred = AttentionTransferClassifier(teacher, beta=10.0, **common).fit(X, y)
     baseline = AttentionTransferClassifier(teacher, beta=0.0, **common).fit(X, y)
 
