@@ -48,6 +48,10 @@ def make_teacher(name=None, *, preset="demo", random_state=0, device="cpu", verb
         init_std=settings["init_std"],
         classes=[0, 1, 2],
         class_weight="balanced",
+        # AlexNet's batch-normalised fully connected layers cannot take a last batch of
+        # one image; every candidate drops the incomplete last batch (another one each
+        # epoch, as batches are shuffled), so that any size of auxiliary set trains.
+        iterator_train__drop_last=True,
         random_state=random_state,
         device=device,
         verbose=verbose,
