@@ -30,9 +30,9 @@ QUICK = {"crop_size": 64, "face_size": 32, "flow_face_size": 32, "teacher": "res
                           "batch_size": 4}}
 
 
-def _timed(label, func):
+def _timed(label, func, *args):
     start = time.perf_counter()
-    value = func()
+    value = func(*args)
     print(f"{label}: {time.perf_counter() - start:.1f} s", flush=True)
     return value
 
@@ -78,13 +78,13 @@ def main():
         settings["n_expressions"], image_size=settings["crop_size"], return_neutral=True,
         random_state=1))
     for input in ("apex", "flow"):
-        teacher = _timed(f"teacher ({input})",
-                         lambda: _teacher(settings, aux, input, args.device, overrides))
+        teacher = _timed(f"teacher ({input})", _teacher, settings, aux, input, args.device,
+                         overrides)
         pipeline = make_saat_pipeline(teacher, variant="sa-at", input=input, preset="paper",
                                       device=args.device, memory=".saatkit-cache",
                                       **overrides)
-        uf1, uar, n = _timed(f"SA-AT ({input}), {args.folds} folds",
-                             lambda: _folds(pipeline, data, args.folds))
+        uf1, uar, n = _timed(f"SA-AT ({input}), {args.folds} folds", _folds, pipeline, data,
+                             args.folds)
         print(f"SA-AT ({input}): UF1 {uf1:.4f} UAR {uar:.4f} on {n} held-out clips")
 
 

@@ -11,7 +11,8 @@ from sphinx.util.docutils import SphinxDirective
 
 def _cell(value):
     if isinstance(value, dict):
-        return ", ".join(f"{k}={v!r}" for k, v in value.items())
+        # An empty dict (no parameters) must not leave an empty literal, a transition.
+        return ", ".join(f"{k}={v!r}" for k, v in value.items()) or "{}"
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     return str(value)

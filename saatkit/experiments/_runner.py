@@ -169,7 +169,7 @@ def _fit_teachers(config, settings, aux, inputs, out):
 
 
 def _pipeline(method, config, teachers, cache):
-    common = dict(memory=str(cache), n_jobs=config["n_jobs"])
+    common = {"memory": str(cache), "n_jobs": config["n_jobs"]}
     if method == "lbptop":
         return make_lbptop_pipeline(**common)
     common.update(preset=config["preset"], random_state=config["random_state"],

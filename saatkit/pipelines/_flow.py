@@ -3,7 +3,7 @@
 from sklearn.pipeline import Pipeline
 
 from ..preprocessing import ApexSpotter, FaceCropper, ImageResizer
-from ._presets import FLOW_NETWORKS, preset_settings
+from ._presets import FLOW_NETWORKS, preset_settings, training_params
 
 
 def make_flow_pipeline(network="ststnet", *, preset="demo", cropper=None, spotter=None,
@@ -75,16 +75,10 @@ def make_flow_pipeline(network="ststnet", *, preset="demo", cropper=None, spotte
                        n_jobs=n_jobs)
     classifier = saat_nn.TeacherClassifier(
         module=getattr(saat_nn, module),
-        max_epochs=settings[f"{network}_epochs"],
-        batch_size=settings[f"{network}_batch_size"],
-        lr=settings[f"{network}_lr"],
         # The flow networks' papers train from the framework's default initialisation.
         init_std=None,
-        classes=[0, 1, 2],
-        class_weight="balanced",
-        random_state=random_state,
-        device=device,
-        verbose=verbose,
+        **training_params(settings, network, random_state=random_state, device=device,
+                          verbose=verbose),
     )
     return Pipeline([("crop", cropper), ("apex", spotter),
                      ("resize", ImageResizer(settings["flow_face_size"])), ("flow", flow),

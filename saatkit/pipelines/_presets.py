@@ -155,3 +155,12 @@ def preset_settings(preset, overrides):
         raise TypeError(f"Unknown preset settings {sorted(unknown)}; known: {sorted(settings)}.")
     settings.update(overrides)
     return settings
+
+
+def training_params(settings, name, *, random_state, device, verbose):
+    """Keyword arguments of a classifier trained with the settings ``NAME_epochs``,
+    ``NAME_batch_size`` and ``NAME_lr``, on the three MEGC classes, balanced."""
+    return {"max_epochs": settings[f"{name}_epochs"],
+            "batch_size": settings[f"{name}_batch_size"], "lr": settings[f"{name}_lr"],
+            "classes": [0, 1, 2], "class_weight": "balanced", "random_state": random_state,
+            "device": device, "verbose": verbose}

@@ -6,7 +6,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..preprocessing import ApexSpotter, FaceCropper, ImageResizer
-from ._presets import INPUTS, TEACHER_CANDIDATES, VARIANTS, preset_settings
+from ._presets import INPUTS, TEACHER_CANDIDATES, VARIANTS, preset_settings, training_params
 
 
 def make_teacher(name=None, *, preset="demo", random_state=0, device="cpu", verbose=0,
@@ -42,19 +42,13 @@ def make_teacher(name=None, *, preset="demo", random_state=0, device="cpu", verb
     return saat_nn.TeacherClassifier(
         module=getattr(saat_nn, network),
         **{f"module__{k}": v for k, v in module_params.items()},
-        max_epochs=settings["teacher_epochs"],
-        batch_size=settings["teacher_batch_size"],
-        lr=settings["teacher_lr"],
         init_std=settings["init_std"],
-        classes=[0, 1, 2],
-        class_weight="balanced",
         # AlexNet's batch-normalised fully connected layers cannot take a last batch of
         # one image; every candidate drops the incomplete last batch (another one each
         # epoch, as batches are shuffled), so that any size of auxiliary set trains.
         iterator_train__drop_last=True,
-        random_state=random_state,
-        device=device,
-        verbose=verbose,
+        **training_params(settings, "teacher", random_state=random_state, device=device,
+                          verbose=verbose),
     )
 
 
@@ -192,15 +186,9 @@ def _student(teacher, settings, random_state, device, verbose):
         module=CifarResNet,
         module__depth=settings["student_depth"],
         beta=settings["beta"],
-        max_epochs=settings["student_epochs"],
-        batch_size=settings["student_batch_size"],
-        lr=settings["student_lr"],
         init_std=settings["init_std"],
-        classes=[0, 1, 2],
-        class_weight="balanced",
-        random_state=random_state,
-        device=device,
-        verbose=verbose,
+        **training_params(settings, "student", random_state=random_state, device=device,
+                          verbose=verbose),
     )
 
 

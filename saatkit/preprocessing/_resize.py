@@ -1,6 +1,7 @@
 """Resize stacks of images, so that one large crop serves every smaller input."""
 
 from numbers import Integral
+from typing import ClassVar
 
 import cv2
 import numpy as np
@@ -38,7 +39,9 @@ class ImageResizer(TransformerMixin, BaseEstimator):
     (4, 2, 16, 16)
     """
 
-    _parameter_constraints = {"output_size": [Interval(Integral, 1, None, closed="left")]}
+    _parameter_constraints: ClassVar[dict] = {
+        "output_size": [Interval(Integral, 1, None, closed="left")],
+    }
 
     def __init__(self, output_size=32):
         self.output_size = output_size
