@@ -93,7 +93,8 @@ def main():
     print(f"SANITY BENCHMARK: synthetic composite at intensity {args.intensity:g} "
           f"({len(data.X)} clips, {len(set(data.groups))} subjects, {args.folds}-fold "
           f"GroupKFold over subjects, {args.apex} apex); teacher on {n_aux} synthetic "
-          "expression images; preset 'demo'" + (" (--quick)" if args.quick else ""))
+          "expression images; preset 'demo'" + (" (--quick)" if args.quick else ""),
+          flush=True)
 
     X_train, X_test, y_train, y_test = train_test_split(
         aux.X, aux.y, test_size=0.2, stratify=aux.y, random_state=seed)
