@@ -2,8 +2,8 @@
 
 from sklearn.pipeline import Pipeline
 
-from ..preprocessing import ApexSpotter, FaceCropper, ImageResizer
 from ._presets import FLOW_NETWORKS, preset_settings, training_params
+from ._steps import face_steps, flow_step
 
 
 def make_flow_pipeline(network="ststnet", *, preset="demo", cropper=None, spotter=None,
@@ -59,20 +59,11 @@ def make_flow_pipeline(network="ststnet", *, preset="demo", cropper=None, spotte
     (['crop', 'apex', 'resize', 'flow', 'classifier'], ('u', 'v'))
     """
     from .. import nn as saat_nn
-    from ..preprocessing import OpticalFlow
 
     if network not in FLOW_NETWORKS:
         raise ValueError(f"network must be one of {list(FLOW_NETWORKS)}, got {network!r}.")
     settings = preset_settings(preset, overrides)
     _, module, components = FLOW_NETWORKS[network]
-    if cropper is None:
-        cropper = FaceCropper(output_size=settings["crop_size"], memory=memory, n_jobs=n_jobs)
-    if spotter is None:
-        spotter = ApexSpotter(method=settings["apex_method"], fallback=settings["apex_fallback"],
-                              output="pair", memory=memory, n_jobs=n_jobs)
-    flow = OpticalFlow(settings["flow_method"], output_size=settings["flow_size"],
-                       components=components, normalize=settings["flow_normalize"],
-                       n_jobs=n_jobs)
     classifier = saat_nn.TeacherClassifier(
         module=getattr(saat_nn, module),
         # The flow networks' papers train from the framework's default initialisation.
@@ -80,6 +71,7 @@ def make_flow_pipeline(network="ststnet", *, preset="demo", cropper=None, spotte
         **training_params(settings, network, random_state=random_state, device=device,
                           verbose=verbose),
     )
-    return Pipeline([("crop", cropper), ("apex", spotter),
-                     ("resize", ImageResizer(settings["flow_face_size"])), ("flow", flow),
+    return Pipeline([*face_steps(settings, output="pair", cropper=cropper, spotter=spotter,
+                                 memory=memory, n_jobs=n_jobs),
+                     flow_step(settings, components=components, n_jobs=n_jobs),
                      ("classifier", classifier)])

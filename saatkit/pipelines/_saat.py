@@ -7,6 +7,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..preprocessing import ApexSpotter, FaceCropper, ImageResizer
 from ._presets import INPUTS, TEACHER_CANDIDATES, VARIANTS, preset_settings, training_params
+from ._steps import face_steps, flow_step
 
 
 def make_teacher(name=None, *, preset="demo", random_state=0, device="cpu", verbose=0,
@@ -129,7 +130,7 @@ def make_saat_pipeline(teacher, *, variant="sa-at", input="apex", preset="demo",
     >>> list(pipe.named_steps)
     ['crop', 'apex', 'resize', 'style', 'flow', 'classifier']
     """
-    from ..preprocessing import OpticalFlow, StyleAggregator
+    from ..preprocessing import StyleAggregator
 
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {list(VARIANTS)}, got {variant!r}.")
@@ -143,12 +144,6 @@ def make_saat_pipeline(teacher, *, variant="sa-at", input="apex", preset="demo",
             "be fitted on an auxiliary expression set first (teacher.fit(X_aux, y_aux)); "
             "it is never trained on the micro-expression clips."
         )
-    if cropper is None:
-        cropper = FaceCropper(output_size=settings["crop_size"], memory=memory, n_jobs=n_jobs)
-    if spotter is None:
-        spotter = ApexSpotter(method=settings["apex_method"], fallback=settings["apex_fallback"],
-                              output="pair" if input == "flow" else "frame", memory=memory,
-                              n_jobs=n_jobs)
     if not aggregated:
         style_step = "passthrough"
     elif style is None:
@@ -156,13 +151,11 @@ def make_saat_pipeline(teacher, *, variant="sa-at", input="apex", preset="demo",
                                      random_state=random_state, device=device)
     else:
         style_step = _frozen(style)
-    size = settings["face_size" if input == "apex" else "flow_face_size"]
-    steps = [("crop", cropper), ("apex", spotter), ("resize", ImageResizer(size)),
+    steps = [*face_steps(settings, output="pair" if input == "flow" else "frame",
+                         cropper=cropper, spotter=spotter, memory=memory, n_jobs=n_jobs),
              ("style", style_step)]
     if input == "flow":
-        steps += [("flow", OpticalFlow(settings["flow_method"], output_size=settings["flow_size"],
-                                       normalize=settings["flow_normalize"],
-                                       n_jobs=n_jobs))]
+        steps.append(flow_step(settings, n_jobs=n_jobs))
     if attention:
         classifier = _student(teacher, settings, random_state, device, verbose)
     else:
