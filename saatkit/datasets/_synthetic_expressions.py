@@ -54,7 +54,8 @@ def _class_counts(n_samples, proportions):
 
 
 def make_synthetic_expressions(n_samples=2000, *, image_size=64, styles="mixed",
-                               n_identities=100, return_neutral=False, random_state=0):
+                               n_identities=100, return_neutral=False, n_jobs=None,
+                               random_state=0):
     """Make synthetic macro-expression face images: the teacher's auxiliary set.
 
     A stand-in for BU-3DFE: posed expressions at full intensity of identities that do
@@ -78,6 +79,8 @@ def make_synthetic_expressions(n_samples=2000, *, image_size=64, styles="mixed",
         Also render each image's neutral face (``neutral`` in the result), for
         teachers that learn from the neutral-to-expression motion (optical flow). The
         images and everything else are the same whether it is True or False.
+    n_jobs : int, default=None
+        People rendered side by side (joblib); the images do not depend on it.
     random_state : int, RandomState instance or None, default=0
 
     Returns
@@ -135,7 +138,7 @@ def make_synthetic_expressions(n_samples=2000, *, image_size=64, styles="mixed",
     people = rng.integers(0, n_identities, size=len(labels))
     images, landmarks, rows, neutral = render_expression_images(
         labels, people, styles, int(image_size), seed, _MACRO_ACTS, MACRO_PEAK,
-        neutral=bool(return_neutral))
+        neutral=bool(return_neutral), n_jobs=n_jobs)
     frame = pd.DataFrame(rows)
     extra = {"neutral": neutral} if return_neutral else {}
     return Bunch(

@@ -7,6 +7,7 @@ noise and crops a square around the face as a detector would.
 
 import cv2
 import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
 
 from ._face_renderer import N_LANDMARKS
 from ._sources import cut_box
@@ -70,24 +71,54 @@ def _posed(scene, field, head, fraction, darkening):
 
 
 def render_expression_images(labels, people, styles, image_size, seed, acts, peak,
-                             neutral=False):
+                             neutral=False, n_jobs=None):
     """Render one face image per entry of ``labels`` / ``people`` (identity indices).
 
     Returns the images (n, image_size, image_size, 3) uint8 RGB, their landmarks
     (n, 68, 2) in image pixels, one metadata dict per image and, when ``neutral``, the
     neutral face of each image (else None): the same person, head pose, crop box,
     style and blur without the expression and its wrinkles, with its own sensor noise
-    (drawn after the image's, so the images are the same either way).
+    (drawn after the image's, so the images are the same either way). Every image
+    draws from its own seed, so ``n_jobs`` (people rendered side by side through
+    joblib) does not change them.
     """
     n = len(labels)
-    iod = max(image_size / CROP_IODS, 40.0)
     images = np.empty((n, image_size, image_size, 3), np.uint8)
     neutrals = np.empty_like(images) if neutral else None
     marks = np.empty((n, N_LANDMARKS, 2))
     rows = [None] * n
-    behaviours = {}
     # Grouped by person, so each portrait is rendered once.
-    for i in np.argsort(people, kind="stable"):
+    order = np.argsort(people, kind="stable")
+    groups = np.split(order, np.flatnonzero(np.diff(people[order])) + 1)
+    chunks = [np.concatenate(part) for part in _chunks(groups, effective_n_jobs(n_jobs))]
+    rendered = Parallel(n_jobs=n_jobs)(
+        delayed(_render_images)(chunk, labels, people, styles, image_size, seed, acts, peak,
+                                neutral)
+        for chunk in chunks)
+    for chunk, (chunk_images, chunk_marks, chunk_rows, chunk_neutrals) in zip(chunks, rendered):
+        images[chunk], marks[chunk] = chunk_images, chunk_marks
+        for i, row in zip(chunk, chunk_rows):
+            rows[i] = row
+        if neutral:
+            neutrals[chunk] = chunk_neutrals
+    return images, marks, rows, neutrals
+
+
+def _chunks(groups, n_chunks):
+    """``groups`` dealt into at most ``n_chunks`` lists of about equal size."""
+    n_chunks = max(1, min(n_chunks, len(groups)))
+    return [groups[k::n_chunks] for k in range(n_chunks)]
+
+
+def _render_images(indices, labels, people, styles, image_size, seed, acts, peak, neutral):
+    """The images, landmarks, metadata and neutral faces of rows ``indices``."""
+    iod = max(image_size / CROP_IODS, 40.0)
+    images = np.empty((len(indices), image_size, image_size, 3), np.uint8)
+    neutrals = np.empty_like(images) if neutral else None
+    marks = np.empty((len(indices), N_LANDMARKS, 2))
+    rows = []
+    behaviours = {}
+    for j, i in enumerate(indices):
         k = int(people[i])
         scene = portrait_scene((seed, MACRO_IDENTITY, k), iod)
         if k not in behaviours:
@@ -104,14 +135,14 @@ def render_expression_images(labels, people, styles, image_size, seed, acts, pea
         frame = _posed(scene, field, head, fraction, darkening)
         points = moved_landmarks(scene, scene.landmarks, head, fraction * at_landmarks)
         box = _crop_box(points)
-        images[i] = _recorded(frame, box, style, iod, rng, image_size)
+        images[j] = _recorded(frame, box, style, iod, rng, image_size)
         if neutral:
             still = _posed(scene, field, head, 0.0, np.zeros_like(darkening))
-            neutrals[i] = _recorded(still, box, style, iod, rng, image_size)
+            neutrals[j] = _recorded(still, box, style, iod, rng, image_size)
         s = image_size / (box[2] - box[0])
-        marks[i] = (points - box[:2] + 0.5) * s - 0.5
-        rows[i] = {"label": int(labels[i]), "emotion": emotion,
-                   "action_units": units,
-                   "peak": round(fraction * strength, 6), "style": style.name,
-                   "identity": f"expr{k:03d}"}
+        marks[j] = (points - box[:2] + 0.5) * s - 0.5
+        rows.append({"label": int(labels[i]), "emotion": emotion,
+                     "action_units": units,
+                     "peak": round(fraction * strength, 6), "style": style.name,
+                     "identity": f"expr{k:03d}"})
     return images, marks, rows, neutrals

@@ -42,7 +42,8 @@ SYNTHETIC_NOTE = (
     "macro-expression set for the teachers). It exercises every stage for real, but its "
     "numbers say nothing about real micro-expression recognition and must not be compared "
     "with the paper's tables. As in the real databases, the SMIC clips carry no apex "
-    "annotation: their apex is spotted, the others' is annotated."
+    "annotation: they take the apex of the preset's apex_fallback (the demo preset: the "
+    "middle frame of the clip), the others their annotated apex."
 )
 DEMO_NOTE = (
     "Preset 'demo'. Which rows learn, and why: a synthetic micro-expression moves the face "
@@ -106,6 +107,7 @@ def _load_expressions(config, settings, neutral):
     if config["data"]["synthetic"]:
         n = config["data"]["n_expressions"] or settings["n_expressions"]
         return make_synthetic_expressions(n, image_size=size, return_neutral=neutral,
+                                          n_jobs=config["n_jobs"],
                                           random_state=config["random_state"] + 1)
     return load_expression_images(config["data"]["expressions"], image_size=(size, size),
                                   return_neutral=neutral)

@@ -229,7 +229,8 @@ class ImageClassifier(NeuralNetClassifier):
         module = self.initialized_instance(module, kwargs)
         if self.init_std is not None:
             normal_init(module, self.init_std)
-        self.module_ = module
+        # The layout of the input (see to_network_input), so that no layer converts.
+        self.module_ = module.to(memory_format=torch.channels_last)
         return self
 
     def initialize_criterion(self):

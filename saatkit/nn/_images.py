@@ -67,7 +67,12 @@ def n_channels(X):
 
 
 def to_network_input(batch):
-    """Float ``(n, C, H, W)`` tensor from a batch of checked images."""
+    """Float ``(n, C, H, W)`` tensor from a batch of checked images, channels last in memory.
+
+    oneDNN's CPU convolutions and pooling run 1.3 to 6 times faster on the channels-last
+    layout (``benchmarks/bench_networks.py``); a uint8 ``(n, H, W, C)`` batch permuted to
+    ``(n, C, H, W)`` already has it, so only float input is copied.
+    """
     if batch.dtype == torch.uint8:
-        return batch.permute(0, 3, 1, 2).float().div_(255).contiguous()
-    return batch.float()
+        return batch.permute(0, 3, 1, 2).float().div_(255)
+    return batch.float().contiguous(memory_format=torch.channels_last)

@@ -13,6 +13,7 @@ from torch import nn
 
 from ._attention import attention_map, attention_transfer_loss, resolve_p
 from ._base import ImageClassifier
+from ._teacher_maps import cached_maps, maps_folder, memory_location
 
 
 def _unfrozen(teacher):
@@ -97,6 +98,14 @@ class AttentionTransferClassifier(ImageClassifier):
         see images of the same size; e.g. ``teacher_stages=(0, 1, 2)`` pairs
         the first three stages of a :class:`SmallVGG16` teacher with the three
         of a :class:`CifarResNet` student.
+    memory : None, str, Path or joblib.Memory, default=None
+        Folder where the teacher's maps of each training image are kept
+        between fits (as ``Pipeline``'s ``memory`` keeps fitted steps): the
+        folds of leave-one-subject-out train on nearly the same images, so
+        with a folder each image's maps are computed once, not once per
+        fold. Files are ``.npz`` arrays, read without pickle, named by hashes
+        of the teacher's weights and of the image. None computes them in
+        every fit.
     criterion : torch criterion class, default=torch.nn.CrossEntropyLoss
         Classification loss on the logits.
     optimizer : torch optimizer class, default=torch.optim.Adam
@@ -158,8 +167,8 @@ class AttentionTransferClassifier(ImageClassifier):
 
     where ``Q^j`` is the attention map of stage ``j``, ``vec(sum_c |A_c|^p)``
     scaled to unit L2 norm. The teacher's maps do not change during
-    training, so they are computed once per ``fit`` (in ``on_train_begin``)
-    and looked up by the position of each image in ``X``, which travels
+    training, so they are computed once per ``fit`` (in ``on_train_begin``;
+    read from ``memory`` where an earlier fit stored them) and looked up by the position of each image in ``X``, which travels
     with the image through skorch's shuffling and splitting; the cache holds
     ``sum_j H_j W_j`` floats per image (344 kB for a 256x256 image and a
     CifarResNet teacher) and is freed when ``fit`` ends. The network's
@@ -204,6 +213,7 @@ class AttentionTransferClassifier(ImageClassifier):
         form="paper",
         teacher_stages=None,
         student_stages=None,
+        memory=None,
         criterion=nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
         lr=1e-4,
@@ -227,6 +237,7 @@ class AttentionTransferClassifier(ImageClassifier):
         self.form = form
         self.teacher_stages = teacher_stages
         self.student_stages = student_stages
+        self.memory = memory
         self.init_std = init_std
         self.recalibrate_bn = recalibrate_bn
         self.class_weight = class_weight
@@ -311,16 +322,25 @@ class AttentionTransferClassifier(ImageClassifier):
             )
         # A private copy: the caller's teacher keeps its device, mode and
         # weights whatever happens here.
-        teacher = copy.deepcopy(source).to(self.device).eval()
+        teacher = copy.deepcopy(source).to(self.device, memory_format=torch.channels_last).eval()
         p = self._attention_p()
-        chunks = []
-        with torch.no_grad():
-            for batch in self.get_iterator(self.get_dataset(X), training=False):
-                Xi, _ = unpack_data(batch)
-                _, *stages = teacher(self._network_input(Xi), return_stages=True)
-                stages = select_stages(stages, self.teacher_stages, "teacher_stages")
-                chunks.append([attention_map(stage, p) for stage in stages])
-        return [torch.cat(stage_maps) for stage_maps in zip(*chunks)]
+
+        def compute(images):
+            chunks = []
+            with torch.no_grad():
+                for batch in self.get_iterator(self.get_dataset(images), training=False):
+                    Xi, _ = unpack_data(batch)
+                    _, *stages = teacher(self._network_input(Xi), return_stages=True)
+                    stages = select_stages(stages, self.teacher_stages, "teacher_stages")
+                    chunks.append([attention_map(stage, p) for stage in stages])
+            return [torch.cat(stage_maps) for stage_maps in zip(*chunks)]
+
+        location = memory_location(self.memory)
+        if location is None:
+            return compute(X)
+        stages = None if self.teacher_stages is None else list(self.teacher_stages)
+        folder = maps_folder(location, teacher, p, stages, X)
+        return cached_maps(folder, X, compute, self.device)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Cross-entropy plus ``beta`` times the attention transfer term."""

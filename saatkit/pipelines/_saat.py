@@ -104,7 +104,8 @@ def make_saat_pipeline(teacher, *, variant="sa-at", input="apex", preset="demo",
         ``ApexSpotter(method=apex_method, fallback=apex_fallback)``; with the flow input
         a spotter must return onset and apex frames (``output="pair"``).
     memory : str, Path or joblib.Memory, default=None
-        Per-clip cache of cropping and apex spotting, shared by all folds.
+        Per-clip cache of cropping and apex spotting, shared by all folds; also the
+        student's cache of the teacher's maps when no style step is fitted in the folds.
     n_jobs : int, default=None
         Parallel clips in cropping, apex spotting and optical flow.
     random_state : int, default=0
@@ -157,7 +158,10 @@ def make_saat_pipeline(teacher, *, variant="sa-at", input="apex", preset="demo",
     if input == "flow":
         steps.append(flow_step(settings, n_jobs=n_jobs))
     if attention:
-        classifier = _student(teacher, settings, random_state, device, verbose)
+        # A style step fitted in each fold changes the teacher's input from fold to
+        # fold; otherwise its maps of a face are the same in every fold, and kept.
+        maps_memory = memory if style_step == "passthrough" or _is_fitted(style_step) else None
+        classifier = _student(teacher, settings, random_state, device, verbose, maps_memory)
     else:
         classifier = _frozen(teacher)
     return Pipeline([*steps, ("classifier", classifier)])
@@ -171,11 +175,12 @@ def _is_fitted(estimator):
     return True
 
 
-def _student(teacher, settings, random_state, device, verbose):
+def _student(teacher, settings, random_state, device, verbose, memory):
     from ..nn import AttentionTransferClassifier, CifarResNet
 
     return AttentionTransferClassifier(
         teacher=teacher,
+        memory=memory,
         module=CifarResNet,
         module__depth=settings["student_depth"],
         beta=settings["beta"],

@@ -20,7 +20,8 @@ def test_ststnet_has_1683_parameters_for_3x28x28_flow_and_3_classes():
     net = STSTNet(n_classes=3, in_channels=3)
     assert n_parameters(net) == 1683
     convs = [m for m in net.modules() if isinstance(m, torch.nn.Conv2d)]
-    assert [c.out_channels for c in convs] == [3, 5, 8]
+    # The three streams of 3, 5 and 8 filters, run as one convolution.
+    assert [c.out_channels for c in convs] == [16]
     assert all(c.kernel_size == (3, 3) and c.padding == (2, 2) for c in convs)
     # The linear layer sees the 16 maps pooled to 5x5: 400 inputs.
     (linear,) = [m for m in net.modules() if isinstance(m, torch.nn.Linear)]
@@ -33,8 +34,13 @@ def test_ststnet_stage_is_the_16_pooled_maps_and_feeds_the_head():
     logits, stage = net(x, return_stages=True)
     assert logits.shape == (5, 4) and stage.shape == (5, 16, 10, 10)
     assert torch.allclose(net.head(stage), logits)
-    # Concatenated in stream order: the first 3 maps are the 3-filter stream's.
-    assert torch.equal(stage[:, :3], net.stages[0].streams[0](x))
+    # In stream order: the first 3 maps are those of a 3-filter stream alone.
+    first = STSTNet(n_classes=4, stream_filters=(3,)).eval()
+    for mine, whole in zip(first.stages[0], net.stages[0]):
+        for name, value in mine.state_dict().items():
+            if value.ndim:
+                value.copy_(whole.state_dict()[name][:3])
+    assert torch.allclose(stage[:, :3], first.stages[0](x), atol=1e-6)
 
 
 @pytest.mark.parametrize("size, expected", [(1, 1), (5, 3), (28, 10), (64, 22)])

@@ -53,6 +53,19 @@ def test_fitted_style_enters_frozen(teacher):
     assert isinstance(unfitted.named_steps["style"], StyleAggregator)
 
 
+def test_student_keeps_teacher_maps_only_when_they_are_the_same_in_every_fold(teacher, tmp_path):
+    def student_memory(**params):
+        pipe = make_saat_pipeline(teacher, memory=str(tmp_path), **params)
+        return pipe.named_steps["classifier"].memory
+
+    faces = np.random.default_rng(0).integers(0, 255, (6, 32, 32, 3), dtype=np.uint8)
+    assert student_memory(variant="resnet-at") == str(tmp_path)
+    assert student_memory(variant="sa-at", style=StyleAggregator("moments").fit(faces)) == str(
+        tmp_path)
+    # Style aggregation fitted in each fold: other faces, other maps in every fold.
+    assert student_memory(variant="sa-at") is None
+
+
 def test_bad_arguments_are_named(teacher):
     with pytest.raises(ValueError, match="variant"):
         make_saat_pipeline(teacher, variant="sa")
