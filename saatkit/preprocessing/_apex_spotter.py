@@ -1,10 +1,13 @@
 """Find the apex frame of each clip (Liong et al. 2015, as SA-AT's Algorithm 1 uses it)."""
 
-import numbers
+import os
+from numbers import Integral, Real
+from typing import ClassVar
 
 import cv2
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..datasets import Clip, check_clips
@@ -274,6 +277,19 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
     (3, (1, 32, 32))
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "method": [StrOptions(set(METHODS))],
+        "fallback": [StrOptions(set(_FALLBACKS))],
+        "lbp_points": [Interval(Integral, 4, 16, closed="both")],
+        "lbp_radius": [Interval(Real, 0, 8, closed="right")],
+        "lbp_method": [StrOptions(set(LBP_METHODS))],
+        "detector": [StrOptions(set(DETECTORS))],
+        "detection_size": [Interval(Integral, 32, None, closed="left"), None],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "n_jobs": [Integral, None],
+        "output": [StrOptions(set(OUTPUTS))],
+    }
+
     def __init__(self, method="lbp", *, fallback="lbp", lbp_points=8, lbp_radius=1,
                  lbp_method="nri_uniform", detector="dlib", detection_size=640, memory=None,
                  n_jobs=None, output="frame"):
@@ -288,30 +304,7 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.output = output
 
-    def _validate_params(self):
-        if self.output not in OUTPUTS:
-            raise ValueError(f"output must be one of {OUTPUTS}, got {self.output!r}.")
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}.")
-        if self.fallback not in _FALLBACKS:
-            raise ValueError(f"fallback must be one of {_FALLBACKS}, got {self.fallback!r}.")
-        points = self.lbp_points
-        if (not isinstance(points, numbers.Integral) or isinstance(points, bool)
-                or not 4 <= points <= 16):
-            raise ValueError(f"lbp_points must be an int in [4, 16], got {points!r}.")
-        radius = self.lbp_radius
-        if not isinstance(radius, numbers.Real) or isinstance(radius, bool) or not 0 < radius <= 8:
-            raise ValueError(f"lbp_radius must be a number in (0, 8], got {radius!r}.")
-        if self.lbp_method not in LBP_METHODS:
-            raise ValueError(f"lbp_method must be one of {LBP_METHODS}, got {self.lbp_method!r}.")
-        if self.detector not in DETECTORS:
-            raise ValueError(f"detector must be one of {DETECTORS}, got {self.detector!r}.")
-        size = self.detection_size
-        if size is not None and (
-            not isinstance(size, numbers.Integral) or isinstance(size, bool) or size < 32
-        ):
-            raise ValueError(f"detection_size must be None or an int >= 32, got {size!r}.")
-
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters and that ``X`` is a list of clips.
 
@@ -324,7 +317,6 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
         -------
         self : ApexSpotter
         """
-        self._validate_params()
         check_clips(X)
         self.regions_ = dict(REGIONS)
         return self

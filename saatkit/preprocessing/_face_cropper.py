@@ -1,14 +1,17 @@
 """Crop every frame of a clip to the face found on one reference frame."""
 
-import numbers
+import os
 import warnings
+from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..datasets import check_clips
-from ..utils import map_clips
+from ..utils import check_int_tuple, map_clips
 from ._face_models import DETECTORS, detect_faces
 
 _REFERENCES = ("onset", "first", "apex")
@@ -107,18 +110,13 @@ def _center_box(frame_shape):
     return left, top, left + side, top + side
 
 
-def _check_output_size(output_size):
-    def positive_int(v):
-        return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1
+_POSITIVE = Interval(Integral, 1, None, closed="left")
 
-    if positive_int(output_size):
-        return int(output_size), int(output_size)
-    if (isinstance(output_size, (tuple, list)) and len(output_size) == 2
-            and all(positive_int(v) for v in output_size)):
-        return int(output_size[0]), int(output_size[1])
-    raise ValueError(
-        f"output_size must be a positive int or a (height, width) pair, got {output_size!r}."
-    )
+
+def _output_size(output_size):
+    """``(height, width)`` of an ``output_size`` given as one int or a pair."""
+    return check_int_tuple(output_size, "output_size", "FaceCropper", interval=_POSITIVE,
+                           lengths=(2,), scalar=2)
 
 
 class FaceCropper(TransformerMixin, BaseEstimator):
@@ -210,6 +208,19 @@ class FaceCropper(TransformerMixin, BaseEstimator):
     (3, 64, 64, 3)
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "detector": [StrOptions(set(DETECTORS))],
+        "detection_size": [Interval(Integral, 32, None, closed="left"), None],
+        "reference": [StrOptions(set(_REFERENCES)), Integral],
+        "margin": [Interval(Real, 0, 2, closed="both")],
+        "output_size": [_POSITIVE, tuple, list],
+        "color": [StrOptions({"rgb", "grey", "keep"})],
+        "on_missing": [StrOptions(set(_ON_MISSING))],
+        "track": ["boolean"],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "n_jobs": [Integral, None],
+    }
+
     def __init__(self, detector="yunet", *, detection_size=640, reference="onset", margin=0.1,
                  output_size=256, color="rgb", on_missing="raise", track=True, memory=None,
                  n_jobs=None):
@@ -224,33 +235,7 @@ class FaceCropper(TransformerMixin, BaseEstimator):
         self.memory = memory
         self.n_jobs = n_jobs
 
-    def _validate_params(self):
-        if self.detector not in DETECTORS:
-            raise ValueError(f"detector must be one of {DETECTORS}, got {self.detector!r}.")
-        size = self.detection_size
-        if size is not None and (
-            not isinstance(size, numbers.Integral) or isinstance(size, bool) or size < 32
-        ):
-            raise ValueError(f"detection_size must be None or an int >= 32, got {size!r}.")
-        ref = self.reference
-        if isinstance(ref, str):
-            if ref not in _REFERENCES:
-                raise ValueError(
-                    f"reference must be one of {_REFERENCES} or an int, got {ref!r}."
-                )
-        elif not isinstance(ref, numbers.Integral) or isinstance(ref, bool):
-            raise ValueError(f"reference must be one of {_REFERENCES} or an int, got {ref!r}.")
-        if (not isinstance(self.margin, numbers.Real) or isinstance(self.margin, bool)
-                or not 0 <= self.margin <= 2):
-            raise ValueError(f"margin must be a number in [0, 2], got {self.margin!r}.")
-        if self.color not in ("rgb", "grey", "keep"):
-            raise ValueError(f"color must be 'rgb', 'grey' or 'keep', got {self.color!r}.")
-        if self.on_missing not in _ON_MISSING:
-            raise ValueError(f"on_missing must be one of {_ON_MISSING}, got {self.on_missing!r}.")
-        if not isinstance(self.track, bool):
-            raise ValueError(f"track must be True or False, got {self.track!r}.")
-        return _check_output_size(self.output_size)
-
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters and that ``X`` is a list of clips.
 
@@ -263,7 +248,7 @@ class FaceCropper(TransformerMixin, BaseEstimator):
         -------
         self : FaceCropper
         """
-        output_size = self._validate_params()
+        output_size = _output_size(self.output_size)
         check_clips(X)
         self.output_size_ = output_size
         return self

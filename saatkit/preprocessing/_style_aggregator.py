@@ -1,15 +1,17 @@
 """Re-render faces from several databases in one aggregated style (SAN)."""
 
 import copy
-import numbers
+from numbers import Integral, Real
+from typing import ClassVar
 
 import cv2
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch.nn import functional as F
 
@@ -212,6 +214,24 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
     (8, 32, 32)
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "method": [StrOptions({"cyclegan", "moments"})],
+        "n_styles": [Interval(Integral, 1, None, closed="left")],
+        "grey": [StrOptions({"broadcast", "keep"})],
+        "image_size": [Interval(Integral, 1, None, closed="left")],
+        "n_filters": [Interval(Integral, 1, None, closed="left")],
+        "n_blocks": [Interval(Integral, 0, None, closed="left")],
+        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="left")],
+        "cycle_weight": [Interval(Real, 0, None, closed="left")],
+        "identity_weight": [Interval(Real, 0, None, closed="left")],
+        "pool_size": [Interval(Integral, 0, None, closed="left")],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
     def __init__(
         self,
         method="cyclegan",
@@ -247,6 +267,7 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, *, domains=None):
         """Find the styles of the training faces and learn the aggregation.
 
@@ -292,33 +313,23 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         return self
 
     def _check_params(self):
-        if self.method not in ("cyclegan", "moments"):
-            raise ValueError(
-                f"method must be 'cyclegan' or 'moments', got {self.method!r}."
-            )
-        if self.grey not in ("broadcast", "keep"):
-            raise ValueError(f"grey must be 'broadcast' or 'keep', got {self.grey!r}.")
-        min_styles = 2 if self.method == "cyclegan" else 1
-        _check_int("n_styles", self.n_styles, min_styles)
-        if self.method == "moments":
-            return
-        _check_int("image_size", self.image_size, 32)
-        if self.image_size % 4:
-            raise ValueError(
-                f"image_size must be a multiple of 4, got {self.image_size}."
-            )
-        for name in ("n_filters", "n_epochs", "batch_size"):
-            _check_int(name, getattr(self, name), 1)
-        for name in ("n_blocks", "pool_size"):
-            _check_int(name, getattr(self, name), 0)
-        for name in ("learning_rate", "cycle_weight", "identity_weight"):
-            value = getattr(self, name)
-            if not isinstance(value, numbers.Real) or value < 0:
-                raise ValueError(f"{name} must be a non-negative number, got {value!r}.")
+        """What the constraints cannot say: the GAN's needs, and a device torch knows."""
+        if self.method == "cyclegan":
+            if self.n_styles < 2:
+                raise InvalidParameterError(
+                    f"n_styles must be >= 2 with method='cyclegan', got {self.n_styles!r}."
+                )
+            if self.image_size < 32 or self.image_size % 4:
+                raise InvalidParameterError(
+                    "image_size must be a multiple of 4 and >= 32 with method='cyclegan', "
+                    f"got {self.image_size!r}."
+                )
         try:
             torch.device(self.device)
         except (RuntimeError, TypeError) as error:
-            raise ValueError(f"device {self.device!r} is not a torch device.") from error
+            raise InvalidParameterError(
+                f"device {self.device!r} is not a torch device."
+            ) from error
 
     def _find_styles(self, statistics, domains, rng):
         if domains is not None:
@@ -441,7 +452,7 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         params = self.get_params()
-        if not isinstance(params["random_state"], (numbers.Integral, type(None))):
+        if not isinstance(params["random_state"], (Integral, type(None))):
             params["random_state"] = None
         params["device"] = str(params["device"])
         fitted = {
@@ -518,11 +529,6 @@ def _frames(X, domains):
         if domains is not None:
             domains = np.repeat(np.asarray(domains), k)
     return check_face_images(X), domains
-
-
-def _check_int(name, value, minimum):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
 
 
 def _to_tensor(images, size, device):

@@ -1,10 +1,13 @@
 """Temporal Interpolation Model: resample every clip to a fixed number of frames."""
 
-import numbers
+import os
+from numbers import Integral
+from typing import ClassVar
 
 import cv2
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..datasets import Clip, check_clips
@@ -286,17 +289,18 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
     True
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "n_frames": [Interval(Integral, 2, None, closed="left")],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "n_jobs": [Integral, None],
+    }
+
     def __init__(self, n_frames=10, *, memory=None, n_jobs=None):
         self.n_frames = n_frames
         self.memory = memory
         self.n_jobs = n_jobs
 
-    def _check_n_frames(self):
-        n = self.n_frames
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 2:
-            raise ValueError(f"n_frames must be an int >= 2, got {n!r}.")
-        return int(n)
-
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters; TIM learns nothing from the data.
 
@@ -310,7 +314,6 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
         -------
         self : TemporalInterpolator
         """
-        self._check_n_frames()
         _check_volumes(X)
         self._fitted = True
         return self
@@ -332,7 +335,7 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
             uint8 for uint8 input, else float (see Notes).
         """
         check_is_fitted(self)
-        n_frames = self._check_n_frames()
+        n_frames = int(self.n_frames)
         volumes = _check_volumes(X)
         if isinstance(volumes[0], Clip):
             return _stack_frames(map_clips(
