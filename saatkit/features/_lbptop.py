@@ -10,7 +10,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names_in,
     check_array,
-    check_is_fitted,
     validate_data,
 )
 
@@ -102,6 +101,11 @@ class LBPTOP(TransformerMixin, BaseEstimator):
 
     **Features.** Row layout: block (row-major), then plane (XY, XT, YT), then code,
     named like ``"b2_3_xt_code07"`` (block row 2, column 3, XT plane, code 7).
+
+    **State.** The step learns nothing (its tags say ``requires_fit=False``): ``fit``
+    checks the parameters and the volumes, and records ``n_features_in_`` for a 2-D
+    ``X`` so that :meth:`transform` can check later rows; an unfitted LBP-TOP
+    transforms too.
 
     References
     ----------
@@ -242,11 +246,7 @@ class LBPTOP(TransformerMixin, BaseEstimator):
         volumes, where = self._volumes(X, reset=True)
         for i, volume in enumerate(volumes):
             self._check_shape(volume, radius, grid, where or f"X[{i}]")
-        self._fitted = True
         return self
-
-    def __sklearn_is_fitted__(self):
-        return getattr(self, "_fitted", False)
 
     def transform(self, X):
         """LBP-TOP histograms of each volume.
@@ -260,7 +260,7 @@ class LBPTOP(TransformerMixin, BaseEstimator):
         -------
         features : ndarray of shape (n, n_blocks * (2**Pxy + 2**Pxt + 2**Pyt)), float64
         """
-        check_is_fitted(self)
+        self._validate_params()
         radius, counts, grid = self._check_params()
         volumes, where = self._volumes(X, reset=False)
         for i, volume in enumerate(volumes):
@@ -282,7 +282,7 @@ class LBPTOP(TransformerMixin, BaseEstimator):
         -------
         names : ndarray of str
         """
-        check_is_fitted(self)
+        self._validate_params()
         _check_feature_names_in(self, input_features, generate_names=False)
         _, counts, (rows, cols) = self._check_params()
         names = [
@@ -294,5 +294,6 @@ class LBPTOP(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.requires_fit = False
         tags.input_tags.three_d_array = True
         return tags

@@ -2,6 +2,7 @@
 
 from ._apex_spotter import ApexSpotter, plot_apex_curve
 from ._face_cropper import (
+    FaceBoxes,
     FaceCropper,
     FaceNotFoundWarning,
     FaceTrackingWarning,
@@ -33,6 +34,7 @@ def __dir__():
 __all__ = [
     "STYLE_PRESETS",
     "ApexSpotter",
+    "FaceBoxes",
     "FaceCropper",
     "FaceNotFoundWarning",
     "FaceTrackingWarning",

@@ -8,7 +8,6 @@ import cv2
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
 
 from ..datasets import Clip, check_clips
 from ..utils import map_clips
@@ -224,12 +223,6 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
         features such as :class:`OpticalFlow`. The onset is the annotated onset, or
         the first frame when the clip has none or the apex comes before it.
 
-    Attributes
-    ----------
-    regions_ : dict of str to tuple of int
-        0-based iBUG 68-point landmark indices whose bounding box (grown by 0.15 times
-        the inter-ocular distance) is each region of interest.
-
     Notes
     -----
     With :math:`h^{(r)}_{ij}` the count of LBP code :math:`j` in region :math:`r` of
@@ -256,6 +249,11 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
     ``FaceCropper(margin=0.1)`` puts the face box.
 
     Frames are read 16 at a time, so memory does not grow with the clip's length.
+
+    The regions of interest are the landmark groups of :data:`REGIONS` (0-based iBUG
+    68-point indices), each box grown by 0.15 times the inter-ocular distance. The
+    step learns nothing (its tags say ``requires_fit=False``): ``fit`` only checks the
+    parameters and the input, and :meth:`transform` and :meth:`spot` work unfitted.
 
     References
     ----------
@@ -318,7 +316,6 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
         self : ApexSpotter
         """
         check_clips(X)
-        self.regions_ = dict(REGIONS)
         return self
 
     def _params(self):
@@ -343,7 +340,7 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
             The distance of each frame to the first, d(i); NaN where the method
             measures none ("middle", or "annotated" on an annotated clip).
         """
-        check_is_fitted(self)
+        self._validate_params()
         if not isinstance(clip, Clip):
             raise TypeError(f"clip must be a Clip, got {type(clip).__name__}.")
         [(apex, d, _)] = map_clips(_spot_clip, [clip], memory=self.memory, **self._params())
@@ -363,7 +360,7 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
             ``output="frame"``: apex frames ``(n_clips, H, W, 3)`` or ``(n_clips, H, W)``.
             ``output="pair"``: onset and apex frames ``(n_clips, 2, H, W[, 3])``.
         """
-        check_is_fitted(self)
+        self._validate_params()
         clips = check_clips(X)
         results = map_clips(_spot_clip, clips, memory=self.memory, n_jobs=self.n_jobs,
                             **self._params())
@@ -384,6 +381,7 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.requires_fit = False
         tags.input_tags.two_d_array = False
         tags.transformer_tags.preserves_dtype = []
         return tags

@@ -8,7 +8,6 @@ import cv2
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval
-from sklearn.utils.validation import check_is_fitted
 
 from ..datasets import Clip, check_clips
 from ..utils import map_clips
@@ -209,8 +208,9 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
     curve through its frames and samples ``n_frames`` evenly spaced points of that
     curve from the first frame to the last. It up-samples short clips (SMIC: 11
     frames) and down-samples long ones (SAMM: up to 101) to one length, as the MEGC
-    2019 LBP-TOP baseline does (10 frames) before LBP-TOP. It is stateless: ``fit``
-    only checks the parameters.
+    2019 LBP-TOP baseline does (10 frames) before LBP-TOP. It is stateless (its tags
+    say ``requires_fit=False``): ``fit`` only checks the parameters, and
+    :meth:`transform` works unfitted.
 
     Parameters
     ----------
@@ -315,11 +315,7 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
         self : TemporalInterpolator
         """
         _check_volumes(X)
-        self._fitted = True
         return self
-
-    def __sklearn_is_fitted__(self):
-        return getattr(self, "_fitted", False)
 
     def transform(self, X):
         """Resample every clip to ``n_frames`` frames.
@@ -334,7 +330,7 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
         volumes : ndarray of shape (n_clips, n_frames, H, W[, C])
             uint8 for uint8 input, else float (see Notes).
         """
-        check_is_fitted(self)
+        self._validate_params()
         n_frames = int(self.n_frames)
         volumes = _check_volumes(X)
         if isinstance(volumes[0], Clip):
@@ -347,6 +343,7 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.requires_fit = False
         tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
         tags.transformer_tags.preserves_dtype = []
