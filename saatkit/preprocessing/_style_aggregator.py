@@ -533,7 +533,9 @@ def _frames(X, domains):
 
 def _to_tensor(images, size, device):
     """uint8 ``(n, H, W, C)`` -> float ``(n, C, size, size)`` in [-1, 1] on ``device``."""
-    x = torch.from_numpy(np.ascontiguousarray(images)).to(device)
+    # torch wants writable memory: read-only input (a memmap, say) is copied.
+    images = np.ascontiguousarray(images) if images.flags.writeable else np.array(images)
+    x = torch.from_numpy(images).to(device)
     x = x.permute(0, 3, 1, 2).float() / 127.5 - 1.0
     if x.shape[-2:] != (size, size):
         x = F.interpolate(x, size=(size, size), mode="bilinear", antialias=True)
