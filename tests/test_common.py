@@ -21,7 +21,7 @@ import saatkit.nn
 import saatkit.preprocessing
 from saatkit.datasets import Clip
 from saatkit.features import LBPTOP
-from saatkit.nn import AttentionTransferClassifier, TeacherClassifier
+from saatkit.nn import AttentionTransferClassifier, ChannelsFirst, TeacherClassifier
 from saatkit.preprocessing import (
     ApexSpotter,
     FaceCropper,
@@ -80,6 +80,7 @@ CASES = [
     (StyleAggregator("moments", n_styles=2, random_state=0), _styled_faces(16), None),
     (StyleAggregator(image_size=32, n_filters=2, n_blocks=0, n_epochs=1, batch_size=4,
                      n_styles=2, random_state=0), _styled_faces(32), None),
+    (ChannelsFirst(), IMAGES, None),
     (TeacherClassifier(module__depth=8, **_NET), IMAGES, LABELS),
     (AttentionTransferClassifier(TEACHER, module__depth=8, **_NET), IMAGES, LABELS),
 ]

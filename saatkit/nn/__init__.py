@@ -9,9 +9,11 @@
   of Eq. 2 and the transfer term of Eq. 4 of Zhou et al. (2019).
 - :class:`TeacherClassifier`, :class:`AttentionTransferClassifier`: skorch /
   scikit-learn estimators on images.
+- :class:`ChannelsFirst`: the step that lets a plain skorch net take their place.
 """
 
 from ._attention import attention_map, attention_transfer_loss
+from ._channels_first import ChannelsFirst
 from ._flow_nets import OFFApexNet, STSTNet
 from ._plain_nets import SmallAlexNet, SmallVGG16
 from ._resnet import CifarResNet
@@ -20,6 +22,7 @@ from ._teacher import TeacherClassifier
 
 __all__ = [
     "AttentionTransferClassifier",
+    "ChannelsFirst",
     "CifarResNet",
     "OFFApexNet",
     "STSTNet",

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..datasets import Clip, check_clips
-from ..utils import map_clips
+from ..utils import NonTabularOutputMixin, map_clips
 from ._face_models import DETECTORS, detect_faces, landmarks_68
 from ._lbp import LBP_METHODS, lbp_histogram
 
@@ -178,7 +178,7 @@ def _onset_frame(clip):
     return clip.read([onset_position(clip, clip.apex)])[0]
 
 
-class ApexSpotter(TransformerMixin, BaseEstimator):
+class ApexSpotter(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     """Reduce each clip to its apex frame.
 
     The default method is the automatic apex spotting of Liong et al. (2015) as

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..datasets import check_clips
-from ..utils import check_int_tuple, map_clips
+from ..utils import NonTabularOutputMixin, check_int_tuple, map_clips
 from ._face_models import DETECTORS, detect_faces
 
 _REFERENCES = ("onset", "first", "apex")
@@ -142,7 +142,7 @@ class FaceBoxes(NamedTuple):
     untracked: list
 
 
-class FaceCropper(TransformerMixin, BaseEstimator):
+class FaceCropper(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     """Crop each clip to the face found on one of its frames.
 
     The face is detected once per clip, on a reference frame; the box is made square,

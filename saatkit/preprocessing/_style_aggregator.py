@@ -15,6 +15,7 @@ from sklearn.utils._param_validation import Interval, InvalidParameterError, Str
 from sklearn.utils.validation import check_is_fitted
 from torch.nn import functional as F
 
+from ..utils import NonTabularOutputMixin
 from ._cyclegan import CycleGAN, ResnetGenerator, train_cyclegan
 from ._resize import ImageResizer
 from ._style_features import LUMA, as_rgb, check_face_images, style_statistics
@@ -37,7 +38,7 @@ _MIN_STD = 1.0
 _STATISTICS_SIZE = 32
 
 
-class StyleAggregator(TransformerMixin, BaseEstimator):
+class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     """Re-render faces from differently styled databases in one aggregated style.
 
     Cross-database micro-expression sets mix colour (CASME II), near-infrared

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..datasets import Clip, check_clips
-from ..utils import map_clips
+from ..utils import NonTabularOutputMixin, map_clips
 
 # Values this little below a half round up, as the half itself: float round-off of the
 # matrix product must not decide which way an exact tie of exact arithmetic goes.
@@ -201,7 +201,7 @@ def _stack_frames(volumes):
     return np.stack(volumes)
 
 
-class TemporalInterpolator(TransformerMixin, BaseEstimator):
+class TemporalInterpolator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     """Resample each clip to ``n_frames`` frames with the Temporal Interpolation Model.
 
     The Temporal Interpolation Model (TIM) of Zhou et al. (2011) treats a clip as a
