@@ -1,6 +1,7 @@
 """Preprocessing of micro-expression clips and faces."""
 
-from ._apex_spotter import ApexSpotter, plot_apex_curve
+from ._apex_plot import plot_apex_curve
+from ._apex_spotter import ApexSpotter
 from ._face_cropper import (
     FaceBoxes,
     FaceCropper,

@@ -12,10 +12,10 @@ from saatkit.datasets import Clip
 from saatkit.preprocessing import (
     ApexSpotter,
     FaceCropper,
-    _apex_spotter,
+    _apex_curves,
     plot_apex_curve,
 )
-from saatkit.preprocessing._apex_spotter import face_regions, lbp_distance
+from saatkit.preprocessing._apex_curves import face_regions, lbp_distance
 from saatkit.preprocessing._lbp import lbp_histogram, lbp_n_bins
 
 matplotlib.use("Agg")
@@ -187,7 +187,7 @@ def test_memory_caches_each_clip(face, regions, tmp_path, monkeypatch):
     def no_landmarks(*args, **kwargs):
         raise AssertionError("landmarks computed although the result was cached")
 
-    monkeypatch.setattr(_apex_spotter, "landmarks_68", no_landmarks)
+    monkeypatch.setattr(_apex_curves, "landmarks_68", no_landmarks)
     np.testing.assert_array_equal(spotter.transform(clips), first)
     assert spotter.spot(clips[1])[0] == 5
     with pytest.raises(AssertionError, match="cached"):
