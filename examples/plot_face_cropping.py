@@ -30,16 +30,17 @@ clips = [data.X[i] for i in rows]
 
 cropper = FaceCropper(detector="yunet", margin=0.1, output_size=128)
 faces = cropper.fit_transform(clips)
+found = cropper.locate(clips)  # the boxes and scores transform used
 
 print("clip                  frame size   box (x0, y0, x1, y1)    score")
-for clip, box, score in zip(clips, cropper.boxes_, cropper.scores_):
+for clip, box, score in zip(clips, found.boxes, found.scores):
     height, width = clip.read([0]).shape[1:3]
     print(f"{clip.database + '/' + clip.name:<20}  {width:>4} x {height:<4}  "
           f"{str(tuple(int(v) for v in box)):<22}  {score:.2f}")
 
 figure = Figure(figsize=(9, 7.5), layout="constrained")
 axes = figure.subplots(3, len(clips))
-for j, (clip, face, box) in enumerate(zip(clips, faces, cropper.boxes_)):
+for j, (clip, face, box) in enumerate(zip(clips, faces, found.boxes)):
     onset = clip.onset or 0
     axes[0, j].imshow(clip.read([onset])[0], cmap="gray")
     x0, y0, x1, y1 = box

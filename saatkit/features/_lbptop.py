@@ -1,24 +1,25 @@
 """LBP-TOP: local binary patterns on three orthogonal planes of a video volume."""
 
-import numbers
+from numbers import Integral
+from typing import ClassVar
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names_in,
     check_array,
-    check_is_fitted,
     validate_data,
 )
 
+from ..utils import check_int_tuple
 from ._lbptop_codes import NORMS, PLANES, _histograms
 
 _MAX_NEIGHBORS = 16
-
-
-def _is_int(value, minimum):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= minimum
+_NATURAL = Interval(Integral, 0, None, closed="left")
+_POSITIVE = Interval(Integral, 1, None, closed="left")
+_NEIGHBORS = Interval(Integral, 1, _MAX_NEIGHBORS, closed="both")
 
 
 class LBPTOP(TransformerMixin, BaseEstimator):
@@ -101,6 +102,11 @@ class LBPTOP(TransformerMixin, BaseEstimator):
     **Features.** Row layout: block (row-major), then plane (XY, XT, YT), then code,
     named like ``"b2_3_xt_code07"`` (block row 2, column 3, XT plane, code 7).
 
+    **State.** The step learns nothing (its tags say ``requires_fit=False``): ``fit``
+    checks the parameters and the volumes, and records ``n_features_in_`` for a 2-D
+    ``X`` so that :meth:`transform` can check later rows; an unfitted LBP-TOP
+    transforms too.
+
     References
     ----------
     .. [1] G. Zhao, M. Pietikainen, "Dynamic texture recognition using local binary
@@ -123,6 +129,15 @@ class LBPTOP(TransformerMixin, BaseEstimator):
     ['b0_0_xy_code00', 'b0_0_xt_code00', 'b4_4_yt_code15']
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "radius": [tuple, list],
+        "n_neighbors": [_NEIGHBORS, tuple, list],
+        "grid": [_POSITIVE, tuple, list],
+        "norm": [StrOptions(set(NORMS))],
+        "volume_shape": [tuple, list, None],
+        "n_jobs": [Integral, None],
+    }
+
     def __init__(self, radius=(1, 1, 4), n_neighbors=4, *, grid=(5, 5), norm="block",
                  volume_shape=None, n_jobs=None):
         self.radius = radius
@@ -133,36 +148,15 @@ class LBPTOP(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
 
     def _check_params(self):
-        radius = tuple(self.radius) if isinstance(self.radius, (tuple, list)) else ()
-        if len(radius) != 3 or not all(_is_int(r, 0) for r in radius):
-            raise ValueError(
-                f"radius must be three ints >= 0 (Rx, Ry, Rt), got {self.radius!r}."
-            )
-        counts = self.n_neighbors
-        counts = (counts,) * 3 if _is_int(counts, 1) else (
-            tuple(counts) if isinstance(counts, (tuple, list)) else ())
-        if len(counts) != 3 or not all(_is_int(p, 1) and p <= _MAX_NEIGHBORS for p in counts):
-            raise ValueError(
-                f"n_neighbors must be an int in 1..{_MAX_NEIGHBORS} or three of them "
-                f"(Pxy, Pxt, Pyt), got {self.n_neighbors!r}."
-            )
-        grid = self.grid
-        grid = (grid, grid) if _is_int(grid, 1) else (
-            tuple(grid) if isinstance(grid, (tuple, list)) else ())
-        if len(grid) != 2 or not all(_is_int(g, 1) for g in grid):
-            raise ValueError(f"grid must be an int >= 1 or (rows, cols), got {self.grid!r}.")
-        if self.norm not in NORMS:
-            raise ValueError(f"norm must be one of {NORMS}, got {self.norm!r}.")
-        shape = self.volume_shape
-        if shape is not None and (
-            not isinstance(shape, (tuple, list)) or len(shape) not in (3, 4)
-            or not all(_is_int(s, 1) for s in shape)
-        ):
-            raise ValueError(
-                f"volume_shape must be None or (T, H, W[, C]) positive ints, got {shape!r}."
-            )
-        return tuple(int(r) for r in radius), tuple(int(p) for p in counts), tuple(
-            int(g) for g in grid)
+        """``(radius, n_neighbors, grid)`` as tuples of ints, each element checked."""
+        def check(name, interval, lengths, scalar=None):
+            return check_int_tuple(getattr(self, name), name, "LBPTOP", interval=interval,
+                                   lengths=lengths, scalar=scalar)
+
+        if self.volume_shape is not None:
+            check("volume_shape", _POSITIVE, (3, 4))
+        return (check("radius", _NATURAL, (3,)), check("n_neighbors", _NEIGHBORS, (3,), 3),
+                check("grid", _POSITIVE, (2,), 2))
 
     def _volumes(self, X, reset):
         """Validate ``X``; return its volumes and, for a 2-D ``X``, how rows were read."""
@@ -233,6 +227,7 @@ class LBPTOP(TransformerMixin, BaseEstimator):
             raise ValueError(f"{where}: volume of shape {volume.shape} is too small: "
                              + "; ".join(problems) + ".")
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters and that the volumes are large enough.
 
@@ -251,11 +246,7 @@ class LBPTOP(TransformerMixin, BaseEstimator):
         volumes, where = self._volumes(X, reset=True)
         for i, volume in enumerate(volumes):
             self._check_shape(volume, radius, grid, where or f"X[{i}]")
-        self._fitted = True
         return self
-
-    def __sklearn_is_fitted__(self):
-        return getattr(self, "_fitted", False)
 
     def transform(self, X):
         """LBP-TOP histograms of each volume.
@@ -269,7 +260,7 @@ class LBPTOP(TransformerMixin, BaseEstimator):
         -------
         features : ndarray of shape (n, n_blocks * (2**Pxy + 2**Pxt + 2**Pyt)), float64
         """
-        check_is_fitted(self)
+        self._validate_params()
         radius, counts, grid = self._check_params()
         volumes, where = self._volumes(X, reset=False)
         for i, volume in enumerate(volumes):
@@ -291,7 +282,7 @@ class LBPTOP(TransformerMixin, BaseEstimator):
         -------
         names : ndarray of str
         """
-        check_is_fitted(self)
+        self._validate_params()
         _check_feature_names_in(self, input_features, generate_names=False)
         _, counts, (rows, cols) = self._check_params()
         names = [
@@ -303,5 +294,6 @@ class LBPTOP(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.requires_fit = False
         tags.input_tags.three_d_array = True
         return tags

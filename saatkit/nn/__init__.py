@@ -9,9 +9,15 @@
   of Eq. 2 and the transfer term of Eq. 4 of Zhou et al. (2019).
 - :class:`TeacherClassifier`, :class:`AttentionTransferClassifier`: skorch /
   scikit-learn estimators on images.
+- :class:`ChannelsFirst`: the step that lets a plain skorch net take their place.
+- :class:`CycleGAN`, :class:`ResnetGenerator`, :class:`PatchDiscriminator`,
+  :func:`train_cyclegan`: the CycleGAN of the style aggregation
+  (:class:`saatkit.preprocessing.StyleAggregator`).
 """
 
 from ._attention import attention_map, attention_transfer_loss
+from ._channels_first import ChannelsFirst
+from ._cyclegan import CycleGAN, PatchDiscriminator, ResnetGenerator, train_cyclegan
 from ._flow_nets import OFFApexNet, STSTNet
 from ._plain_nets import SmallAlexNet, SmallVGG16
 from ._resnet import CifarResNet
@@ -20,12 +26,17 @@ from ._teacher import TeacherClassifier
 
 __all__ = [
     "AttentionTransferClassifier",
+    "ChannelsFirst",
     "CifarResNet",
+    "CycleGAN",
     "OFFApexNet",
+    "PatchDiscriminator",
+    "ResnetGenerator",
     "STSTNet",
     "SmallAlexNet",
     "SmallVGG16",
     "TeacherClassifier",
     "attention_map",
     "attention_transfer_loss",
+    "train_cyclegan",
 ]

@@ -306,7 +306,9 @@ class ImageClassifier(NeuralNetClassifier):
         y_pred : ndarray of shape (n,)
             Labels from ``classes_``.
         """
-        return np.asarray(self.classes_)[self.predict_proba(X).argmax(axis=1)]
+        # predict_proba first: unfitted, it raises NotFittedError, classes_ an AttributeError.
+        proba = self.predict_proba(X)
+        return np.asarray(self.classes_)[proba.argmax(axis=1)]
 
     def on_train_end(self, net, X=None, y=None, **kwargs):
         """Re-estimate batch-normalisation statistics when ``recalibrate_bn``."""

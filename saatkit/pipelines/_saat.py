@@ -3,10 +3,16 @@
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
+from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
-from ..preprocessing import ApexSpotter, FaceCropper, ImageResizer
-from ._presets import INPUTS, TEACHER_CANDIDATES, VARIANTS, preset_settings, training_params
+from ._presets import (
+    INPUTS,
+    TEACHER_CANDIDATES,
+    VARIANTS,
+    preset_settings,
+    training_params,
+)
 from ._steps import face_steps, flow_step
 
 
@@ -193,21 +199,17 @@ def _student(teacher, settings, random_state, device, verbose, memory):
 def stateless_prefix(pipeline):
     """Number of leading steps that learn nothing from the training data.
 
-    Cropping, apex spotting, resizing, optical flow, temporal interpolation and LBP-TOP
-    treat every clip on its own and their ``fit`` only checks parameters, so their output is the same in every
-    fold: :func:`saatkit.experiments.run_protocol` computes it once for all clips and
+    A step whose tags say ``requires_fit=False`` (cropping, apex spotting, resizing,
+    optical flow, temporal interpolation, LBP-TOP) treats every clip on its own and its
+    ``fit`` only checks parameters, so its output is the same in every fold:
+    :func:`saatkit.experiments.run_protocol` computes it once for all clips and
     evaluates the remaining steps under LOSO, which gives the same predictions as
-    refitting the whole pipeline per fold.
+    refitting the whole pipeline per fold. ``"passthrough"`` and None count as such
+    steps; the final step never does.
     """
-    from ..features import LBPTOP
-    from ..preprocessing import OpticalFlow, TemporalInterpolator
-
-    stateless = (FaceCropper, ApexSpotter, ImageResizer, OpticalFlow, TemporalInterpolator,
-                 LBPTOP)
     k = 0
     for _, step in pipeline.steps[:-1]:
-        if not (step == "passthrough" or step is None or isinstance(step, stateless)):
+        if not (step == "passthrough" or step is None or not get_tags(step).requires_fit):
             break
         k += 1
     return k
-

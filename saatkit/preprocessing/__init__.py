@@ -1,7 +1,9 @@
 """Preprocessing of micro-expression clips and faces."""
 
-from ._apex_spotter import ApexSpotter, plot_apex_curve
+from ._apex_plot import plot_apex_curve
+from ._apex_spotter import ApexSpotter
 from ._face_cropper import (
+    FaceBoxes,
     FaceCropper,
     FaceNotFoundWarning,
     FaceTrackingWarning,
@@ -33,6 +35,7 @@ def __dir__():
 __all__ = [
     "STYLE_PRESETS",
     "ApexSpotter",
+    "FaceBoxes",
     "FaceCropper",
     "FaceNotFoundWarning",
     "FaceTrackingWarning",

@@ -1,164 +1,18 @@
 """Find the apex frame of each clip (Liong et al. 2015, as SA-AT's Algorithm 1 uses it)."""
 
-import numbers
+import os
+from numbers import Integral, Real
+from typing import ClassVar
 
-import cv2
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..datasets import Clip, check_clips
-from ..utils import map_clips
-from ._face_models import DETECTORS, detect_faces, landmarks_68
-from ._lbp import LBP_METHODS, lbp_histogram
-
-METHODS = ("lbp", "annotated", "middle", "frame_difference")
-_FALLBACKS = ("lbp", "middle", "frame_difference")
-OUTPUTS = ("frame", "pair")
-
-# 0-based indices in the iBUG 68-point scheme (image left / image right as seen).
-REGIONS = {
-    "left_eye_brow": tuple(range(17, 22)) + tuple(range(36, 42)),
-    "right_eye_brow": tuple(range(22, 27)) + tuple(range(42, 48)),
-    "mouth": tuple(range(48, 68)),
-}
-# Each region's landmark bounding box grows by this fraction of the inter-ocular
-# distance, so that the brows' and lips' surroundings, where the motion shows, count.
-_REGION_PAD = 0.15
-# When no face is detected on the first frame, the clip is taken to be a face crop
-# such as FaceCropper(margin=0.1) gives: the face box is the frame inset by 1/12.
-_CROP_INSET = 0.1 / 1.2
-# Frames are read this many at a time, so that long clips of large frames stay in memory.
-_BATCH = 16
-
-
-def _grey(frames):
-    if frames.ndim == 3:
-        return frames
-    return np.stack([cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames])
-
-
-def face_regions(frame, detector="dlib", detection_size=640):
-    """Boxes of the three regions of interest of the face in ``frame``.
-
-    The 68 landmarks are predicted by dlib's shape predictor inside the best face box
-    ``detector`` finds; when it finds none, the frame is taken to be a face crop and the
-    face box is the frame inset by 1/12 per side (the face box of
-    ``FaceCropper(margin=0.1)``).
-
-    Parameters
-    ----------
-    frame : ndarray of shape (H, W, 3) RGB or (H, W), uint8
-    detector : {"yunet", "haar", "dlib"}, default="dlib"
-    detection_size : int or None, default=640
-
-    Returns
-    -------
-    regions : dict of str to (x0, y0, x1, y1)
-        Integer boxes, clipped to the frame, keyed as :data:`REGIONS`.
-    landmarks : ndarray of shape (68, 2)
-    """
-    h, w = frame.shape[:2]
-    boxes, _ = detect_faces(frame, detector=detector, detection_size=detection_size)
-    if len(boxes):
-        face = boxes[0]
-    else:
-        face = (w * _CROP_INSET, h * _CROP_INSET, w * (1 - _CROP_INSET), h * (1 - _CROP_INSET))
-    points = landmarks_68(frame, face)
-    eye_distance = np.linalg.norm(points[42:48].mean(0) - points[36:42].mean(0))
-    pad = max(2.0, _REGION_PAD * eye_distance)
-    regions = {}
-    for name, indices in REGIONS.items():
-        (x0, y0), (x1, y1) = points[list(indices)].min(0) - pad, points[list(indices)].max(0) + pad
-        box = (max(0, int(np.floor(x0))), max(0, int(np.floor(y0))),
-               min(w, int(np.ceil(x1))), min(h, int(np.ceil(y1))))
-        if box[2] - box[0] < 4 or box[3] - box[1] < 4:
-            raise ValueError(
-                f"The {name} region {box} found from the landmarks lies outside the "
-                f"{w}x{h} frame: the frame shows no usable face."
-            )
-        regions[name] = box
-    return regions, points
-
-
-def lbp_distance(h1, h):
-    """Eq. (1): :math:`1 - h_1 \\cdot h / \\sqrt{|h_1|^2 |h|^2}` per row of ``h``.
-
-    Identical histograms give exactly 0 (rounding cannot make a still face move).
-    """
-    h1 = np.asarray(h1, dtype=np.float64)
-    h = np.atleast_2d(np.asarray(h, dtype=np.float64))
-    norm = np.sqrt((h1 * h1).sum()) * np.sqrt((h * h).sum(axis=1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        d = 1.0 - (h @ h1) / norm
-    d = np.where(norm > 0, d, 0.0)
-    d[(h == h1).all(axis=1)] = 0.0
-    return np.clip(d, 0.0, 1.0)
-
-
-def _batches(n):
-    for start in range(0, n, _BATCH):
-        yield np.arange(start, min(n, start + _BATCH))
-
-
-def _histograms(greys, regions, points, radius, method):
-    """LBP histograms of shape (n_frames, n_regions, n_bins)."""
-    return np.stack([
-        np.stack([lbp_histogram(grey, box, points, radius, method) for box in regions.values()])
-        for grey in greys
-    ])
-
-
-def _curve_lbp(clip, *, lbp_points, lbp_radius, lbp_method, detector, detection_size):
-    first = clip.read([0])[0]
-    try:
-        regions, _ = face_regions(first, detector=detector, detection_size=detection_size)
-    except ValueError as exc:
-        raise ValueError(f"Clip {clip.name!r}: {exc}") from None
-    lbp = (regions, lbp_points, lbp_radius, lbp_method)
-    reference = _histograms(_grey(first[None]), *lbp)[0]
-    for positions in _batches(len(clip)):
-        frames = clip.read(positions)
-        hists = _histograms(_grey(frames), *lbp)
-        d = np.mean([lbp_distance(reference[r], hists[:, r]) for r in range(len(regions))], axis=0)
-        yield positions, frames, d
-
-
-def _curve_frame_difference(clip):
-    reference = None
-    for positions in _batches(len(clip)):
-        frames = clip.read(positions)
-        greys = _grey(frames).astype(np.float32)
-        if reference is None:
-            reference = greys[0]
-        yield positions, frames, np.abs(greys - reference).mean(axis=(1, 2)) / 255.0
-
-
-def _spot_clip(clip, *, method, fallback, lbp_points, lbp_radius, lbp_method, detector,
-               detection_size):
-    """Apex position, d(i) curve and apex frame of one clip (cached per clip)."""
-    n = len(clip)
-    if method == "annotated":
-        if clip.apex is not None:
-            return clip.apex, np.full(n, np.nan), clip.read([clip.apex])[0]
-        method = fallback
-    if method == "middle":
-        return n // 2, np.full(n, np.nan), clip.read([n // 2])[0]
-    if method == "lbp":
-        curve = _curve_lbp(clip, lbp_points=lbp_points, lbp_radius=lbp_radius,
-                           lbp_method=lbp_method, detector=detector,
-                           detection_size=detection_size)
-    else:
-        curve = _curve_frame_difference(clip)
-    d = np.zeros(n)
-    best, best_frame = -1.0, None
-    for positions, frames, d_batch in curve:
-        d[positions] = d_batch
-        j = int(np.argmax(d_batch))
-        # Strictly greater: the first frame reaching the largest distance is the apex.
-        if d_batch[j] > best:
-            best, best_frame = d_batch[j], frames[j].copy()
-    return int(np.argmax(d)), d, best_frame
+from ..utils import NonTabularOutputMixin, map_clips
+from ._apex_curves import _FALLBACKS, METHODS, OUTPUTS, _spot_clip
+from ._face_models import DETECTORS
+from ._lbp import LBP_METHODS
 
 
 def onset_position(clip, apex):
@@ -176,7 +30,7 @@ def _onset_frame(clip):
     return clip.read([onset_position(clip, clip.apex)])[0]
 
 
-class ApexSpotter(TransformerMixin, BaseEstimator):
+class ApexSpotter(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     """Reduce each clip to its apex frame.
 
     The default method is the automatic apex spotting of Liong et al. (2015) as
@@ -221,12 +75,6 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
         features such as :class:`OpticalFlow`. The onset is the annotated onset, or
         the first frame when the clip has none or the apex comes before it.
 
-    Attributes
-    ----------
-    regions_ : dict of str to tuple of int
-        0-based iBUG 68-point landmark indices whose bounding box (grown by 0.15 times
-        the inter-ocular distance) is each region of interest.
-
     Notes
     -----
     With :math:`h^{(r)}_{ij}` the count of LBP code :math:`j` in region :math:`r` of
@@ -254,6 +102,11 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
 
     Frames are read 16 at a time, so memory does not grow with the clip's length.
 
+    The regions of interest are the landmark groups of :data:`REGIONS` (0-based iBUG
+    68-point indices), each box grown by 0.15 times the inter-ocular distance. The
+    step learns nothing (its tags say ``requires_fit=False``): ``fit`` only checks the
+    parameters and the input, and :meth:`transform` and :meth:`spot` work unfitted.
+
     References
     ----------
     .. [1] S.-T. Liong, J. See, K. Wong, A. C. Le Ngo, Y.-H. Oh, R. C.-W. Phan,
@@ -274,6 +127,19 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
     (3, (1, 32, 32))
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "method": [StrOptions(set(METHODS))],
+        "fallback": [StrOptions(set(_FALLBACKS))],
+        "lbp_points": [Interval(Integral, 4, 16, closed="both")],
+        "lbp_radius": [Interval(Real, 0, 8, closed="right")],
+        "lbp_method": [StrOptions(set(LBP_METHODS))],
+        "detector": [StrOptions(set(DETECTORS))],
+        "detection_size": [Interval(Integral, 32, None, closed="left"), None],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "n_jobs": [Integral, None],
+        "output": [StrOptions(set(OUTPUTS))],
+    }
+
     def __init__(self, method="lbp", *, fallback="lbp", lbp_points=8, lbp_radius=1,
                  lbp_method="nri_uniform", detector="dlib", detection_size=640, memory=None,
                  n_jobs=None, output="frame"):
@@ -288,30 +154,7 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.output = output
 
-    def _validate_params(self):
-        if self.output not in OUTPUTS:
-            raise ValueError(f"output must be one of {OUTPUTS}, got {self.output!r}.")
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}.")
-        if self.fallback not in _FALLBACKS:
-            raise ValueError(f"fallback must be one of {_FALLBACKS}, got {self.fallback!r}.")
-        points = self.lbp_points
-        if (not isinstance(points, numbers.Integral) or isinstance(points, bool)
-                or not 4 <= points <= 16):
-            raise ValueError(f"lbp_points must be an int in [4, 16], got {points!r}.")
-        radius = self.lbp_radius
-        if not isinstance(radius, numbers.Real) or isinstance(radius, bool) or not 0 < radius <= 8:
-            raise ValueError(f"lbp_radius must be a number in (0, 8], got {radius!r}.")
-        if self.lbp_method not in LBP_METHODS:
-            raise ValueError(f"lbp_method must be one of {LBP_METHODS}, got {self.lbp_method!r}.")
-        if self.detector not in DETECTORS:
-            raise ValueError(f"detector must be one of {DETECTORS}, got {self.detector!r}.")
-        size = self.detection_size
-        if size is not None and (
-            not isinstance(size, numbers.Integral) or isinstance(size, bool) or size < 32
-        ):
-            raise ValueError(f"detection_size must be None or an int >= 32, got {size!r}.")
-
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters and that ``X`` is a list of clips.
 
@@ -324,9 +167,7 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
         -------
         self : ApexSpotter
         """
-        self._validate_params()
         check_clips(X)
-        self.regions_ = dict(REGIONS)
         return self
 
     def _params(self):
@@ -351,7 +192,7 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
             The distance of each frame to the first, d(i); NaN where the method
             measures none ("middle", or "annotated" on an annotated clip).
         """
-        check_is_fitted(self)
+        self._validate_params()
         if not isinstance(clip, Clip):
             raise TypeError(f"clip must be a Clip, got {type(clip).__name__}.")
         [(apex, d, _)] = map_clips(_spot_clip, [clip], memory=self.memory, **self._params())
@@ -371,7 +212,7 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
             ``output="frame"``: apex frames ``(n_clips, H, W, 3)`` or ``(n_clips, H, W)``.
             ``output="pair"``: onset and apex frames ``(n_clips, 2, H, W[, 3])``.
         """
-        check_is_fitted(self)
+        self._validate_params()
         clips = check_clips(X)
         results = map_clips(_spot_clip, clips, memory=self.memory, n_jobs=self.n_jobs,
                             **self._params())
@@ -392,42 +233,7 @@ class ApexSpotter(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.requires_fit = False
         tags.input_tags.two_d_array = False
         tags.transformer_tags.preserves_dtype = []
         return tags
-
-
-def plot_apex_curve(d, apex=None, ax=None, title=None):
-    """Plot a clip's distance curve d(i) and mark its apex.
-
-    Parameters
-    ----------
-    d : array-like of shape (n_frames,)
-        The curve :meth:`ApexSpotter.spot` returns.
-    apex : int, default=None
-        Position to mark; None marks nothing.
-    ax : matplotlib Axes, default=None
-        Where to draw; None draws on a new figure that needs no display (its
-        ``savefig`` works under any backend).
-    title : str, default=None
-
-    Returns
-    -------
-    ax : matplotlib Axes
-    """
-    d = np.asarray(d, dtype=np.float64).ravel()
-    if ax is None:
-        from matplotlib.figure import Figure
-
-        ax = Figure(figsize=(6, 3), layout="constrained").subplots()
-    positions = np.arange(len(d))
-    ax.plot(positions, d, color="tab:blue", marker=".", label="d(i)")
-    if apex is not None:
-        ax.axvline(apex, color="tab:red", linestyle="--", label=f"apex = {int(apex)}")
-    ax.set_xlabel("frame position")
-    ax.set_ylabel("distance to first frame d(i)")
-    ax.set_xlim(-0.5, max(len(d) - 0.5, 0.5))
-    if title is not None:
-        ax.set_title(title)
-    ax.legend(loc="best")
-    return ax

@@ -1,14 +1,16 @@
 """Crop every frame of a clip to the face found on one reference frame."""
 
-import numbers
+import os
 import warnings
+from numbers import Integral, Real
+from typing import ClassVar, NamedTuple
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..datasets import check_clips
-from ..utils import map_clips
+from ..utils import NonTabularOutputMixin, check_int_tuple, map_clips
 from ._face_models import DETECTORS, detect_faces
 
 _REFERENCES = ("onset", "first", "apex")
@@ -107,21 +109,40 @@ def _center_box(frame_shape):
     return left, top, left + side, top + side
 
 
-def _check_output_size(output_size):
-    def positive_int(v):
-        return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1
-
-    if positive_int(output_size):
-        return int(output_size), int(output_size)
-    if (isinstance(output_size, (tuple, list)) and len(output_size) == 2
-            and all(positive_int(v) for v in output_size)):
-        return int(output_size[0]), int(output_size[1])
-    raise ValueError(
-        f"output_size must be a positive int or a (height, width) pair, got {output_size!r}."
-    )
+_POSITIVE = Interval(Integral, 1, None, closed="left")
 
 
-class FaceCropper(TransformerMixin, BaseEstimator):
+def _output_size(output_size):
+    """``(height, width)`` of an ``output_size`` given as one int or a pair."""
+    return check_int_tuple(output_size, "output_size", "FaceCropper", interval=_POSITIVE,
+                           lengths=(2,), scalar=2)
+
+
+class FaceBoxes(NamedTuple):
+    """Where :meth:`FaceCropper.locate` found the face of each clip.
+
+    Attributes
+    ----------
+    boxes : ndarray of shape (n_clips, 4)
+        Crop boxes ``(x0, y0, x1, y1)`` in frame pixels, int64.
+    scores : ndarray of shape (n_clips,)
+        Detector score of each chosen face: YuNet's confidence in [0, 1], the Haar
+        cascade's level weight, or dlib's HOG margin; NaN for centre-cropped clips.
+    fallbacks : list of str
+        Names of the clips centre-cropped because no face was found (only with
+        ``on_missing="center"``).
+    untracked : list of str
+        Names of the clips whose face was not in the crop on the second frame
+        checked (only with ``track=True``).
+    """
+
+    boxes: np.ndarray
+    scores: np.ndarray
+    fallbacks: list
+    untracked: list
+
+
+class FaceCropper(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     """Crop each clip to the face found on one of its frames.
 
     The face is detected once per clip, on a reference frame; the box is made square,
@@ -155,34 +176,18 @@ class FaceCropper(TransformerMixin, BaseEstimator):
     on_missing : {"raise", "center"}, default="raise"
         What to do when no face is found on a clip's reference frame: raise
         :class:`NoFaceError`, or take the largest centred square of the frame, warn
-        with :class:`FaceNotFoundWarning` and list the clip in ``fallbacks_``.
+        with :class:`FaceNotFoundWarning` (:meth:`locate` lists the clip in
+        ``fallbacks``).
     track : bool, default=True
         Also detect the face on a second frame (the annotated apex, else the last
         frame): when none is found there, or less than half of it lies in the crop,
-        warn with :class:`FaceTrackingWarning` naming the clip and list it in
-        ``untracked_``. The crop box stays the reference frame's.
+        warn with :class:`FaceTrackingWarning` naming the clip (:meth:`locate` lists it
+        in ``untracked``). The crop box stays the reference frame's.
     memory : str, Path, joblib.Memory or None, default=None
         Cache of the per-clip detection, keyed on the clip and the detection
         parameters.
     n_jobs : int, default=None
         Clips detected in parallel through joblib.
-
-    Attributes
-    ----------
-    output_size_ : tuple of (int, int)
-        ``(height, width)`` of the frames of the returned clips.
-    boxes_ : ndarray of shape (n_clips, 4)
-        Crop boxes ``(x0, y0, x1, y1)`` of the clips of the last ``transform`` call.
-    scores_ : ndarray of shape (n_clips,)
-        Detector score of each chosen face in the last ``transform`` call: YuNet's
-        confidence in [0, 1], the Haar cascade's level weight, or dlib's HOG margin;
-        NaN for centre-cropped clips.
-    fallbacks_ : list of str
-        Names of the clips of the last ``transform`` call that were centre-cropped
-        because no face was found (only with ``on_missing="center"``).
-    untracked_ : list of str
-        Names of the clips of the last ``transform`` call whose face was not in the
-        crop on the second frame checked (only with ``track=True``).
 
     Notes
     -----
@@ -191,6 +196,10 @@ class FaceCropper(TransformerMixin, BaseEstimator):
     Parts of it outside the frame repeat the border pixels. When several faces are
     found, the highest-scoring one is taken. Grey frames are fine: each detector gets
     the layout it needs (YuNet a contiguous 3-channel BGR copy).
+
+    The step learns nothing (its tags say ``requires_fit=False``): ``fit`` only checks
+    the parameters and the input, and :meth:`transform` works unfitted. The boxes,
+    scores and fallbacks are not stored on the estimator; :meth:`locate` returns them.
 
     References
     ----------
@@ -208,7 +217,23 @@ class FaceCropper(TransformerMixin, BaseEstimator):
     >>> faces = FaceCropper(output_size=64).fit_transform([clip])
     >>> faces[0].read().shape
     (3, 64, 64, 3)
+    >>> found = FaceCropper(output_size=64).locate([clip])
+    >>> found.boxes.shape, found.fallbacks
+    ((1, 4), [])
     """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "detector": [StrOptions(set(DETECTORS))],
+        "detection_size": [Interval(Integral, 32, None, closed="left"), None],
+        "reference": [StrOptions(set(_REFERENCES)), Integral],
+        "margin": [Interval(Real, 0, 2, closed="both")],
+        "output_size": [_POSITIVE, tuple, list],
+        "color": [StrOptions({"rgb", "grey", "keep"})],
+        "on_missing": [StrOptions(set(_ON_MISSING))],
+        "track": ["boolean"],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "n_jobs": [Integral, None],
+    }
 
     def __init__(self, detector="yunet", *, detection_size=640, reference="onset", margin=0.1,
                  output_size=256, color="rgb", on_missing="raise", track=True, memory=None,
@@ -224,33 +249,7 @@ class FaceCropper(TransformerMixin, BaseEstimator):
         self.memory = memory
         self.n_jobs = n_jobs
 
-    def _validate_params(self):
-        if self.detector not in DETECTORS:
-            raise ValueError(f"detector must be one of {DETECTORS}, got {self.detector!r}.")
-        size = self.detection_size
-        if size is not None and (
-            not isinstance(size, numbers.Integral) or isinstance(size, bool) or size < 32
-        ):
-            raise ValueError(f"detection_size must be None or an int >= 32, got {size!r}.")
-        ref = self.reference
-        if isinstance(ref, str):
-            if ref not in _REFERENCES:
-                raise ValueError(
-                    f"reference must be one of {_REFERENCES} or an int, got {ref!r}."
-                )
-        elif not isinstance(ref, numbers.Integral) or isinstance(ref, bool):
-            raise ValueError(f"reference must be one of {_REFERENCES} or an int, got {ref!r}.")
-        if (not isinstance(self.margin, numbers.Real) or isinstance(self.margin, bool)
-                or not 0 <= self.margin <= 2):
-            raise ValueError(f"margin must be a number in [0, 2], got {self.margin!r}.")
-        if self.color not in ("rgb", "grey", "keep"):
-            raise ValueError(f"color must be 'rgb', 'grey' or 'keep', got {self.color!r}.")
-        if self.on_missing not in _ON_MISSING:
-            raise ValueError(f"on_missing must be one of {_ON_MISSING}, got {self.on_missing!r}.")
-        if not isinstance(self.track, bool):
-            raise ValueError(f"track must be True or False, got {self.track!r}.")
-        return _check_output_size(self.output_size)
-
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters and that ``X`` is a list of clips.
 
@@ -263,13 +262,12 @@ class FaceCropper(TransformerMixin, BaseEstimator):
         -------
         self : FaceCropper
         """
-        output_size = self._validate_params()
+        _output_size(self.output_size)
         check_clips(X)
-        self.output_size_ = output_size
         return self
 
-    def transform(self, X):
-        """Crop each clip to the face on its reference frame.
+    def locate(self, X):
+        """Find the crop box of each clip, warning about clips without a usable face.
 
         Parameters
         ----------
@@ -277,11 +275,11 @@ class FaceCropper(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        clips : list of Clip
-            Lazily cropped clips with the same metadata; their frames are
-            ``output_size_`` and uint8, RGB or grey as the input.
+        found : FaceBoxes
+            The boxes :meth:`transform` cuts, the detector scores, and the names of
+            the centre-cropped and untracked clips.
         """
-        check_is_fitted(self)
+        self._validate_params()
         clips = check_clips(X)
         reference = self.reference
         if not isinstance(reference, str):
@@ -318,11 +316,27 @@ class FaceCropper(TransformerMixin, BaseEstimator):
                 f"{fallbacks[:10]}{' ...' if len(fallbacks) > 10 else ''}.",
                 FaceNotFoundWarning, stacklevel=2,
             )
-        self.untracked_ = self._check_tracking(clips, found, boxes)
-        self.boxes_ = np.array(boxes, dtype=np.int64).reshape(-1, 4)
-        self.scores_ = np.array(scores, dtype=np.float64)
-        self.fallbacks_ = fallbacks
-        return [clip.crop(box, self.output_size_, self.color) for clip, box in zip(clips, boxes)]
+        untracked = self._check_tracking(clips, found, boxes)
+        return FaceBoxes(np.array(boxes, dtype=np.int64).reshape(-1, 4),
+                         np.array(scores, dtype=np.float64), fallbacks, untracked)
+
+    def transform(self, X):
+        """Crop each clip to the face on its reference frame.
+
+        Parameters
+        ----------
+        X : list of Clip
+
+        Returns
+        -------
+        clips : list of Clip
+            Lazily cropped clips with the same metadata; their frames are
+            ``output_size`` and uint8, RGB or grey as the input.
+        """
+        boxes = self.locate(X).boxes
+        size = _output_size(self.output_size)
+        return [clip.crop(tuple(int(v) for v in box), size, self.color)
+                for clip, box in zip(X, boxes)]
 
     @staticmethod
     def _check_tracking(clips, found, boxes):
@@ -332,13 +346,14 @@ class FaceCropper(TransformerMixin, BaseEstimator):
         if problems:
             listed = "; ".join(f"{name}: {problem}" for name, problem in problems[:10])
             warnings.warn(
-                f"The face left its crop in {len(problems)} clip(s) (listed in "
-                f"untracked_): {listed}{' ...' if len(problems) > 10 else ''}.",
+                f"The face left its crop in {len(problems)} clip(s) (listed by "
+                f"FaceCropper.locate): {listed}{' ...' if len(problems) > 10 else ''}.",
                 FaceTrackingWarning, stacklevel=3)
         return [name for name, _ in problems]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.requires_fit = False
         tags.input_tags.two_d_array = False
         tags.transformer_tags.preserves_dtype = []
         return tags

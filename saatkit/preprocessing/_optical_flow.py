@@ -6,10 +6,15 @@ from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
 
 from ..datasets import check_clips
-from ..utils import map_clips
+from ..utils import NonTabularOutputMixin, map_clips
 from ._flow_fields import (
     METHODS,
     check_components,
@@ -166,7 +171,7 @@ def _clip_flow(clip, **params):
         raise ValueError(f"{_describe(clip)}: {exc}") from None
 
 
-class OpticalFlow(TransformerMixin, BaseEstimator):
+class OpticalFlow(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     """Reduce each clip to the optical flow from its onset to its apex frame.
 
     Each clip becomes one image whose channels are the horizontal flow ``u``, the

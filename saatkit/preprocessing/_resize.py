@@ -8,8 +8,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 
+from ..utils import NonTabularOutputMixin
 
-class ImageResizer(TransformerMixin, BaseEstimator):
+
+class ImageResizer(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     """Resize uint8 images to a square size, with area averaging when shrinking.
 
     A run crops each face once, at the largest size any of its methods needs (apex

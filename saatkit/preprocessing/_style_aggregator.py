@@ -1,21 +1,29 @@
 """Re-render faces from several databases in one aggregated style (SAN)."""
 
-import copy
-import numbers
+from numbers import Integral, Real
+from typing import ClassVar
 
-import cv2
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.cluster import KMeans
-from sklearn.preprocessing import StandardScaler
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
-from torch.nn import functional as F
 
-from ._cyclegan import CycleGAN, ResnetGenerator, train_cyclegan
-from ._resize import ImageResizer
-from ._style_features import LUMA, as_rgb, check_face_images, style_statistics
+from ..utils import NonTabularOutputMixin
+from ._style_features import LUMA
+from ._style_images import (
+    channel_moments,
+    check_style_params,
+    find_styles,
+    frames_of,
+    match_moments,
+    render_cyclegan,
+    thumbnail_statistics,
+    to_model_channels,
+    train_style_cyclegan,
+)
+from ._style_persistence import load_aggregator, save_aggregator
 
 STYLE_PRESETS = {
     # Trains in a few minutes on one CPU core for ~150 64x64 faces.
@@ -24,18 +32,8 @@ STYLE_PRESETS = {
     "paper": dict(image_size=256, n_filters=64, n_blocks=9, n_epochs=200, batch_size=1),
 }
 
-_SAVE_FORMAT = "saatkit.StyleAggregator/1"
-_TRANSFORM_BATCH = 64
-# Contrast floor (grey levels) so a flat channel is not divided by ~0.
-_MIN_STD = 1.0
-# Styles are properties of the whole image (colour, contrast, sharpness, texture): the
-# statistics of a 32-pixel thumbnail found the same three styles of the synthetic
-# composite's 64-pixel faces as the full faces, in a quarter of the time (which matters
-# when the aggregator is fitted in every fold).
-_STATISTICS_SIZE = 32
 
-
-class StyleAggregator(TransformerMixin, BaseEstimator):
+class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     """Re-render faces from differently styled databases in one aggregated style.
 
     Cross-database micro-expression sets mix colour (CASME II), near-infrared
@@ -212,6 +210,24 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
     (8, 32, 32)
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "method": [StrOptions({"cyclegan", "moments"})],
+        "n_styles": [Interval(Integral, 1, None, closed="left")],
+        "grey": [StrOptions({"broadcast", "keep"})],
+        "image_size": [Interval(Integral, 1, None, closed="left")],
+        "n_filters": [Interval(Integral, 1, None, closed="left")],
+        "n_blocks": [Interval(Integral, 0, None, closed="left")],
+        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="left")],
+        "cycle_weight": [Interval(Real, 0, None, closed="left")],
+        "identity_weight": [Interval(Real, 0, None, closed="left")],
+        "pool_size": [Interval(Integral, 0, None, closed="left")],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
     def __init__(
         self,
         method="cyclegan",
@@ -247,6 +263,7 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, *, domains=None):
         """Find the styles of the training faces and learn the aggregation.
 
@@ -266,15 +283,14 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         -------
         self : StyleAggregator
         """
-        self._check_params()
-        X, domains = _frames(X, domains)
+        check_style_params(self.method, self.n_styles, self.image_size, self.device)
+        X, domains = frames_of(X, domains)
         rng = check_random_state(self.random_state)
         grey_input = X.ndim == 3 or X.shape[-1] == 1
         self.n_channels_ = 1 if grey_input and self.grey == "keep" else 3
-        images = self._to_model_channels(X)
-        statistics = style_statistics(ImageResizer(_STATISTICS_SIZE).fit_transform(X)
-                                      if min(X.shape[1:3]) > _STATISTICS_SIZE else X)
-        self.style_labels_ = self._find_styles(statistics, domains, rng)
+        images = to_model_channels(X, self.n_channels_)
+        statistics = thumbnail_statistics(X)
+        self.style_labels_ = find_styles(statistics, domains, self.n_styles, rng)
         self.styles_ = np.unique(self.style_labels_)
         if self.method == "cyclegan" and len(self.styles_) < 2:
             raise ValueError(
@@ -284,93 +300,23 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         in_style = [self.style_labels_ == s for s in self.styles_]
         self.style_statistics_ = np.stack([statistics[m].mean(axis=0) for m in in_style])
         if self.method == "moments":
-            means, stds = _channel_moments(images)
+            means, stds = channel_moments(images)
             self.target_mean_ = np.mean([means[m].mean(axis=0) for m in in_style], axis=0)
             self.target_std_ = np.mean([stds[m].mean(axis=0) for m in in_style], axis=0)
         else:
-            self._fit_cyclegan(images, in_style, rng)
+            # Largest against smallest: the most and the least represented looks.
+            order = np.argsort([m.sum() for m in in_style], kind="stable")
+            a, b = order[-1], order[0]
+            self.style_a_, self.style_b_ = self.styles_[[a, b]].tolist()
+            self.history_, self.generator_a_, self.generator_b_ = train_style_cyclegan(
+                images[in_style[a]], images[in_style[b]], self._cyclegan_params(), rng)
         return self
 
-    def _check_params(self):
-        if self.method not in ("cyclegan", "moments"):
-            raise ValueError(
-                f"method must be 'cyclegan' or 'moments', got {self.method!r}."
-            )
-        if self.grey not in ("broadcast", "keep"):
-            raise ValueError(f"grey must be 'broadcast' or 'keep', got {self.grey!r}.")
-        min_styles = 2 if self.method == "cyclegan" else 1
-        _check_int("n_styles", self.n_styles, min_styles)
-        if self.method == "moments":
-            return
-        _check_int("image_size", self.image_size, 32)
-        if self.image_size % 4:
-            raise ValueError(
-                f"image_size must be a multiple of 4, got {self.image_size}."
-            )
-        for name in ("n_filters", "n_epochs", "batch_size"):
-            _check_int(name, getattr(self, name), 1)
-        for name in ("n_blocks", "pool_size"):
-            _check_int(name, getattr(self, name), 0)
-        for name in ("learning_rate", "cycle_weight", "identity_weight"):
-            value = getattr(self, name)
-            if not isinstance(value, numbers.Real) or value < 0:
-                raise ValueError(f"{name} must be a non-negative number, got {value!r}.")
-        try:
-            torch.device(self.device)
-        except (RuntimeError, TypeError) as error:
-            raise ValueError(f"device {self.device!r} is not a torch device.") from error
-
-    def _find_styles(self, statistics, domains, rng):
-        if domains is not None:
-            domains = np.asarray(domains)
-            if domains.shape != (len(statistics),):
-                raise ValueError(
-                    f"domains must have one label per image ({len(statistics)}), "
-                    f"got shape {domains.shape}."
-                )
-            return domains
-        if len(statistics) < self.n_styles:
-            raise ValueError(
-                f"n_styles={self.n_styles} needs at least as many images, "
-                f"got {len(statistics)}."
-            )
-        features = StandardScaler().fit_transform(statistics)
-        kmeans = KMeans(self.n_styles, n_init=10, random_state=rng.randint(2**31))
-        return kmeans.fit_predict(features)
-
-    def _fit_cyclegan(self, images, in_style, rng):
-        sizes = [m.sum() for m in in_style]
-        order = np.argsort(sizes, kind="stable")
-        # Largest against smallest: the most and the least represented looks.
-        a, b = order[-1], order[0]
-        self.style_a_, self.style_b_ = self.styles_[[a, b]].tolist()
-        device = torch.device(self.device)
-        seed = torch.Generator().manual_seed(int(rng.randint(2**31)))
-        model = CycleGAN(
-            self.n_channels_,
-            self.n_filters,
-            self.n_blocks,
-            cycle_weight=self.cycle_weight,
-            identity_weight=self.identity_weight,
-            pool_size=self.pool_size,
-            learning_rate=self.learning_rate,
-            generator=seed,
-            rng=rng,
-        ).to(device)
-        domain_a, domain_b = (
-            _to_tensor(images[in_style[i]], self.image_size, device) for i in (a, b)
-        )
-        self.history_ = train_cyclegan(
-            model,
-            domain_a,
-            domain_b,
-            n_epochs=self.n_epochs,
-            batch_size=self.batch_size,
-            rng=rng,
-            verbose=self.verbose,
-        )
-        self.generator_a_ = model.generator_a.cpu().eval()
-        self.generator_b_ = model.generator_b.cpu().eval()
+    def _cyclegan_params(self):
+        names = ("n_channels_", "n_filters", "n_blocks", "cycle_weight", "identity_weight",
+                 "pool_size", "learning_rate", "image_size", "n_epochs", "batch_size",
+                 "device", "verbose")
+        return {name.rstrip("_"): getattr(self, name) for name in names}
 
     def transform(self, X):
         """Re-render faces in the aggregated style.
@@ -388,44 +334,16 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         shape = np.shape(X)
-        X, _ = _frames(X, None)
-        images = self._to_model_channels(X)
+        X, _ = frames_of(X, None)
+        images = to_model_channels(X, self.n_channels_)
         if self.method == "moments":
-            out = _match_moments(images, self.target_mean_, self.target_std_)
+            out = match_moments(images, self.target_mean_, self.target_std_)
         else:
-            out = self._render_cyclegan(images)
+            out = render_cyclegan([self.generator_a_, self.generator_b_], images,
+                                  self.image_size, torch.device(self.device))
         if out.shape[-1] == 3 and (X.ndim == 3 or X.shape[-1] == 1):
             out = np.round(out @ LUMA).astype(np.uint8)
         return out.reshape(shape)
-
-    def _to_model_channels(self, X):
-        """``(n, H, W, n_channels_)`` view of ``X``."""
-        if X.ndim == 3:
-            X = X[..., None]
-        if X.shape[-1] == self.n_channels_:
-            return X
-        if self.n_channels_ == 3:
-            return as_rgb(X)
-        raise ValueError(
-            "This StyleAggregator was fitted on grey faces with grey='keep' and "
-            f"only transforms grey faces; X has shape {X.shape}."
-        )
-
-    def _render_cyclegan(self, images):
-        device = torch.device(self.device)
-        generators = [self.generator_a_, self.generator_b_]
-        if device.type != "cpu":
-            generators = [copy.deepcopy(g).to(device) for g in generators]
-        size = images.shape[1:3]
-        out = []
-        with torch.no_grad():
-            for start in range(0, len(images), _TRANSFORM_BATCH):
-                batch = images[start : start + _TRANSFORM_BATCH]
-                x = _to_tensor(batch, self.image_size, device)
-                mixed = (generators[0](x) + generators[1](x)) / 2
-                mixed = F.interpolate(mixed, size=size, mode="bilinear", antialias=True)
-                out.append(_to_uint8(mixed))
-        return np.concatenate(out)
 
     def save(self, path):
         """Save the fitted aggregator's parameters and weights with ``torch.save``.
@@ -440,26 +358,7 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         path : str or path-like
         """
         check_is_fitted(self)
-        params = self.get_params()
-        if not isinstance(params["random_state"], (numbers.Integral, type(None))):
-            params["random_state"] = None
-        params["device"] = str(params["device"])
-        fitted = {
-            "n_channels_": self.n_channels_,
-            "styles_": self.styles_.tolist(),
-            "style_labels_": self.style_labels_.tolist(),
-            "style_statistics_": torch.from_numpy(self.style_statistics_),
-        }
-        if self.method == "moments":
-            fitted["target_mean_"] = torch.from_numpy(self.target_mean_)
-            fitted["target_std_"] = torch.from_numpy(self.target_std_)
-        else:
-            fitted["style_a_"] = self.style_a_
-            fitted["style_b_"] = self.style_b_
-            fitted["history_"] = self.history_
-            fitted["generator_a_"] = self.generator_a_.state_dict()
-            fitted["generator_b_"] = self.generator_b_.state_dict()
-        torch.save({"format": _SAVE_FORMAT, "params": params, "fitted": fitted}, path)
+        save_aggregator(self, path)
 
     @classmethod
     def load(cls, path):
@@ -477,25 +376,7 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         aggregator : StyleAggregator
             Fitted, with the saved parameters.
         """
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        if not isinstance(state, dict) or state.get("format") != _SAVE_FORMAT:
-            raise ValueError(f"{path} is not a file written by StyleAggregator.save.")
-        aggregator = cls(**state["params"])
-        for name, value in state["fitted"].items():
-            if name.startswith("generator_"):
-                generator = ResnetGenerator(
-                    state["fitted"]["n_channels_"],
-                    aggregator.n_filters,
-                    aggregator.n_blocks,
-                )
-                generator.load_state_dict(value)
-                value = generator.eval()
-            elif isinstance(value, torch.Tensor):
-                value = value.numpy()
-            elif name in ("styles_", "style_labels_"):
-                value = np.asarray(value)
-            setattr(aggregator, name, value)
-        return aggregator
+        return load_aggregator(cls, path)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -503,57 +384,3 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         tags.input_tags.three_d_array = True
         tags.transformer_tags.preserves_dtype = ["uint8"]
         return tags
-
-
-def _frames(X, domains):
-    """Checked faces, with stacks of frames ``(n, k, H, W, C)`` made ``(n * k, H, W, C)``.
-
-    Each frame of a stack belongs to its sample's domain. Grey stacks are not accepted:
-    ``(n, k, H, W)`` cannot be told from RGB images ``(n, H, W, C)``.
-    """
-    X = np.asarray(X)
-    if X.ndim == 5 and X.shape[-1] == 3:
-        k = X.shape[1]
-        X = X.reshape(-1, *X.shape[2:])
-        if domains is not None:
-            domains = np.repeat(np.asarray(domains), k)
-    return check_face_images(X), domains
-
-
-def _check_int(name, value, minimum):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-
-
-def _to_tensor(images, size, device):
-    """uint8 ``(n, H, W, C)`` -> float ``(n, C, size, size)`` in [-1, 1] on ``device``."""
-    x = torch.from_numpy(np.ascontiguousarray(images)).to(device)
-    x = x.permute(0, 3, 1, 2).float() / 127.5 - 1.0
-    if x.shape[-2:] != (size, size):
-        x = F.interpolate(x, size=(size, size), mode="bilinear", antialias=True)
-    return x
-
-
-def _to_uint8(x):
-    """float ``(n, C, H, W)`` in [-1, 1] -> uint8 ``(n, H, W, C)`` on the CPU."""
-    x = ((x + 1.0) * 127.5).round().clamp(0, 255).to(torch.uint8)
-    return x.permute(0, 2, 3, 1).cpu().numpy()
-
-
-def _channel_moments(images):
-    """Per-image, per-channel mean and standard deviation in grey levels."""
-    # OpenCV sums in double precision without a float copy of the images.
-    stats = [cv2.meanStdDev(image) for image in images]
-    return (np.array([mean.ravel() for mean, _ in stats]),
-            np.array([std.ravel() for _, std in stats]))
-
-
-def _match_moments(images, target_mean, target_std):
-    means, stds = _channel_moments(images)
-    scale = target_std / np.maximum(stds, _MIN_STD)
-    offset = target_mean - means * scale
-    # x * scale + offset per channel, rounded and clipped to [0, 255] by OpenCV.
-    return np.stack([
-        cv2.transform(image, np.column_stack([np.diag(s), o])).reshape(image.shape)
-        for image, s, o in zip(images, scale, offset)
-    ])

@@ -132,3 +132,4 @@ def style_gap(images, groups):
     return float(
         np.mean([np.linalg.norm(a - b) for a, b in itertools.combinations(centres, 2)])
     )
+

@@ -1,14 +1,16 @@
 """Temporal Interpolation Model: resample every clip to a fixed number of frames."""
 
-import numbers
+import os
+from numbers import Integral
+from typing import ClassVar
 
 import cv2
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..datasets import Clip, check_clips
-from ..utils import map_clips
+from ..utils import NonTabularOutputMixin, map_clips
 
 # Values this little below a half round up, as the half itself: float round-off of the
 # matrix product must not decide which way an exact tie of exact arithmetic goes.
@@ -199,15 +201,16 @@ def _stack_frames(volumes):
     return np.stack(volumes)
 
 
-class TemporalInterpolator(TransformerMixin, BaseEstimator):
+class TemporalInterpolator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     """Resample each clip to ``n_frames`` frames with the Temporal Interpolation Model.
 
     The Temporal Interpolation Model (TIM) of Zhou et al. (2011) treats a clip as a
     curve through its frames and samples ``n_frames`` evenly spaced points of that
     curve from the first frame to the last. It up-samples short clips (SMIC: 11
     frames) and down-samples long ones (SAMM: up to 101) to one length, as the MEGC
-    2019 LBP-TOP baseline does (10 frames) before LBP-TOP. It is stateless: ``fit``
-    only checks the parameters.
+    2019 LBP-TOP baseline does (10 frames) before LBP-TOP. It is stateless (its tags
+    say ``requires_fit=False``): ``fit`` only checks the parameters, and
+    :meth:`transform` works unfitted.
 
     Parameters
     ----------
@@ -286,17 +289,18 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
     True
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "n_frames": [Interval(Integral, 2, None, closed="left")],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "n_jobs": [Integral, None],
+    }
+
     def __init__(self, n_frames=10, *, memory=None, n_jobs=None):
         self.n_frames = n_frames
         self.memory = memory
         self.n_jobs = n_jobs
 
-    def _check_n_frames(self):
-        n = self.n_frames
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 2:
-            raise ValueError(f"n_frames must be an int >= 2, got {n!r}.")
-        return int(n)
-
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters; TIM learns nothing from the data.
 
@@ -310,13 +314,8 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
         -------
         self : TemporalInterpolator
         """
-        self._check_n_frames()
         _check_volumes(X)
-        self._fitted = True
         return self
-
-    def __sklearn_is_fitted__(self):
-        return getattr(self, "_fitted", False)
 
     def transform(self, X):
         """Resample every clip to ``n_frames`` frames.
@@ -331,8 +330,8 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
         volumes : ndarray of shape (n_clips, n_frames, H, W[, C])
             uint8 for uint8 input, else float (see Notes).
         """
-        check_is_fitted(self)
-        n_frames = self._check_n_frames()
+        self._validate_params()
+        n_frames = int(self.n_frames)
         volumes = _check_volumes(X)
         if isinstance(volumes[0], Clip):
             return _stack_frames(map_clips(
@@ -344,6 +343,7 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.requires_fit = False
         tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
         tags.transformer_tags.preserves_dtype = []

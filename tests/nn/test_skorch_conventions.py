@@ -2,10 +2,20 @@
 
 import numpy as np
 import pytest
+import torch
+from sklearn.pipeline import make_pipeline
+from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochScoring
 from skorch.dataset import Dataset
 
-from saatkit.nn import AttentionTransferClassifier, STSTNet, TeacherClassifier
+from saatkit.nn import (
+    AttentionTransferClassifier,
+    ChannelsFirst,
+    CifarResNet,
+    STSTNet,
+    TeacherClassifier,
+)
+from saatkit.nn._images import to_network_input
 
 
 def small_net(cls=TeacherClassifier, **params):
@@ -84,3 +94,17 @@ def test_params_saved_load_into_a_fresh_net_given_classes_and_channels(blob_make
     sized_by_default = small_net().initialize()
     with pytest.raises(ValueError, match=r"classes=.*module__in_channels="):
         sized_by_default.load_params(f_params=tmp_path / "params.pt")
+
+
+def test_a_plain_skorch_net_takes_the_students_place(blobs):
+    # The apex and resize steps hand on uint8 channels-last faces; ChannelsFirst gives
+    # a plain net the input saatkit's classifiers give their networks.
+    X, y = blobs
+    np.testing.assert_array_equal(ChannelsFirst().fit_transform(X),
+                                  to_network_input(torch.from_numpy(X)).numpy())
+    net = NeuralNetClassifier(CifarResNet, module__depth=8, module__n_classes=3,
+                              criterion=torch.nn.CrossEntropyLoss, max_epochs=1,
+                              train_split=None, batch_size=8)
+    pipe = make_pipeline(ChannelsFirst(), net).fit(X, y)
+    assert pipe.predict(X).shape == (len(X),)
+    assert set(pipe.predict(X)) <= {0, 1, 2}

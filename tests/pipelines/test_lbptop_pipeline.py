@@ -48,6 +48,22 @@ def test_fits_and_predicts_clips():
     assert (pipe.predict(clips) == y).all()
 
 
+def test_pandas_output_and_feature_names_through_the_whole_pipeline():
+    # Clip steps have no columns: they accept the setting and pass names on, and the
+    # SVM is fitted on LBP-TOP's named columns.
+    clips, y = make_clips()
+    pipe = make_lbptop_pipeline(grid=2, memory=None).set_output(transform="pandas")
+    pipe.set_params(crop=FaceCropper(on_missing="center", output_size=24, track=False))
+    with pytest.warns(UserWarning, match="centre-cropped"):
+        pipe.fit(clips, y)
+    names = pipe[:-1].get_feature_names_out()
+    assert len(names) == 2 * 2 * 3 * 16 and names[0] == "b0_0_xy_code00"
+    np.testing.assert_array_equal(pipe.named_steps["svm"].feature_names_in_, names)
+    with pytest.warns(UserWarning, match="centre-cropped"):
+        features = pipe[:-1].transform(clips)
+    assert list(features.columns) == list(names) and len(features) == len(clips)
+
+
 def test_parameters_reach_the_steps():
     clips, y = make_clips(n_per_class=2)
     pipe = make_lbptop_pipeline(cropper="passthrough", svm=LinearSVC(C=0.5), n_frames=12,

@@ -1,8 +1,11 @@
 import numpy as np
 import pytest
 from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import recall_score
 from sklearn.model_selection import LeaveOneGroupOut, cross_validate, train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from saatkit.datasets import make_synthetic_expressions, make_synthetic_megc2019
 from saatkit.metrics import uf1_scorer
@@ -84,6 +87,15 @@ def test_stateless_prefix(teacher):
     assert stateless_prefix(make_saat_pipeline(teacher, variant="sa-at", input="flow")) == 3
     assert stateless_prefix(make_flow_pipeline("ststnet")) == 4
     assert stateless_prefix(make_lbptop_pipeline()) == 3
+
+
+def test_stateless_prefix_reads_the_tags():
+    # A user's step that says requires_fit=False counts; one that learns stops the prefix.
+    pipe = Pipeline([("f", FunctionTransformer()), ("none", None), ("s", StandardScaler()),
+                     ("g", FunctionTransformer()), ("c", LogisticRegression())])
+    assert stateless_prefix(pipe) == 2
+    assert stateless_prefix(Pipeline([("f", FunctionTransformer()),
+                                      ("c", FunctionTransformer())])) == 1
 
 
 def test_an_unfitted_teacher_is_never_trained_on_the_clips():

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from skimage import data
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
 
 from saatkit.datasets import Clip
 from saatkit.preprocessing import (
@@ -41,7 +40,7 @@ def test_crop_holds_the_astronaut_face(astronaut, detector):
     clip = _clip([astronaut] * 3, name="astronaut")
     cropper = FaceCropper(detector).fit([clip])
     [faces] = cropper.transform([clip])
-    box = cropper.boxes_[0]
+    box = cropper.locate([clip]).boxes[0]
     assert _contains(box, ASTRONAUT_FACE)
     side = box[2] - box[0]
     assert side == box[3] - box[1]
@@ -57,22 +56,21 @@ def test_same_box_cut_from_every_frame(astronaut):
     clip = _clip(frames)
     cropper = FaceCropper(output_size=(120, 100), margin=0.2).fit([clip])
     [faces] = cropper.transform([clip])
-    x0, y0, x1, y1 = cropper.boxes_[0]
+    x0, y0, x1, y1 = cropper.locate([clip]).boxes[0]
     expected = [cv2.resize(f[y0:y1, x0:x1], (100, 120), interpolation=cv2.INTER_AREA)
                 for f in frames]
     np.testing.assert_array_equal(faces.read(), np.stack(expected))
-    assert cropper.output_size_ == (120, 100)
+    assert faces.read().shape[1:3] == (120, 100)
 
 
 def test_margin_grows_the_square(astronaut):
     clip = _clip([astronaut])
     tight = FaceCropper(margin=0.0).fit([clip])
     wide = FaceCropper(margin=0.5).fit([clip])
-    tight.transform([clip])
-    wide.transform([clip])
-    side = tight.boxes_[0, 2] - tight.boxes_[0, 0]
-    assert wide.boxes_[0, 2] - wide.boxes_[0, 0] == pytest.approx(2 * side, abs=1)
-    assert _contains(wide.boxes_[0], tight.boxes_[0])
+    tight_box, wide_box = tight.locate([clip]).boxes[0], wide.locate([clip]).boxes[0]
+    side = tight_box[2] - tight_box[0]
+    assert wide_box[2] - wide_box[0] == pytest.approx(2 * side, abs=1)
+    assert _contains(wide_box, tight_box)
 
 
 def test_grey_frames(astronaut):
@@ -81,7 +79,7 @@ def test_grey_frames(astronaut):
     cropper = FaceCropper(output_size=64, color="keep").fit([clip])
     [faces] = cropper.transform([clip])
     assert faces.read().shape == (2, 64, 64)
-    assert _contains(cropper.boxes_[0], ASTRONAUT_FACE)
+    assert _contains(cropper.locate([clip]).boxes[0], ASTRONAUT_FACE)
 
 
 def test_color_gives_grey_and_colour_clips_one_layout(astronaut):
@@ -108,8 +106,7 @@ def test_upscaled_lfw_faces_pasted_at_known_places(detector):
         # lfw_subset images are tight crops: their centre is eyes, nose and mouth.
         pasted.append((x + 20, y + 20, x + 80, y + 80))
     cropper = FaceCropper(detector).fit(clips)
-    cropper.transform(clips)
-    for box, face in zip(cropper.boxes_, pasted):
+    for box, face in zip(cropper.locate(clips).boxes, pasted):
         assert _contains(box, face)
         assert box[2] - box[0] < 200
 
@@ -123,8 +120,7 @@ def test_large_frames_are_shrunk_for_detection_and_mapped_back(astronaut):
     assert _contains(boxes[0] + [-8, -8, 8, 8], face)
     clip = _clip([frame])
     cropper = FaceCropper(output_size=32).fit([clip])
-    cropper.transform([clip])
-    assert _contains(cropper.boxes_[0], face)
+    assert _contains(cropper.locate([clip]).boxes[0], face)
 
 
 @pytest.mark.parametrize("image", ["noise", "flat"])
@@ -145,15 +141,18 @@ def test_no_face_center_fallback_is_recorded(astronaut):
     cropper = FaceCropper(on_missing="center", output_size=48).fit([empty, face])
     with pytest.warns(FaceNotFoundWarning, match="empty"):
         out = cropper.transform([empty, face])
-    assert cropper.fallbacks_ == ["empty"]
-    assert np.isnan(cropper.scores_[0]) and cropper.scores_[1] > 0.5
-    np.testing.assert_array_equal(cropper.boxes_[0], [40, 0, 280, 240])
-    assert _contains(cropper.boxes_[1], ASTRONAUT_FACE)
+    with pytest.warns(FaceNotFoundWarning, match="empty"):
+        found = cropper.locate([empty, face])
+    assert found.fallbacks == ["empty"]
+    assert np.isnan(found.scores[0]) and found.scores[1] > 0.5
+    np.testing.assert_array_equal(found.boxes[0], [40, 0, 280, 240])
+    assert _contains(found.boxes[1], ASTRONAUT_FACE)
     assert out[0].read().shape == (2, 48, 48, 3)
+    assert not hasattr(cropper, "fallbacks_") and not hasattr(cropper, "boxes_")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         cropper.transform([face])
-    assert cropper.fallbacks_ == []
+        assert cropper.locate([face]).fallbacks == []
 
 
 def test_reference_frame_choice(astronaut):
@@ -162,8 +161,7 @@ def test_reference_frame_choice(astronaut):
     for reference, metadata in [(2, {}), (-2, {}), ("onset", {"onset": 2}), ("apex", {"apex": 2})]:
         clip = _clip(frames, **metadata)
         cropper = FaceCropper(reference=reference).fit([clip])
-        cropper.transform([clip])
-        assert _contains(cropper.boxes_[0], ASTRONAUT_FACE)
+        assert _contains(cropper.locate([clip]).boxes[0], ASTRONAUT_FACE)
     for reference in ["first", "onset", "apex"]:
         clip = _clip(frames, name="noface0")
         with pytest.raises(NoFaceError, match="frame 0 of clip 'noface0'"):
@@ -191,7 +189,7 @@ def test_memory_caches_each_clip(astronaut, tmp_path, monkeypatch):
     clips = [_clip([astronaut], name="a"), _clip([astronaut[::-1].copy()], name="b")]
     cropper = FaceCropper(memory=str(tmp_path), on_missing="center").fit(clips)
     cropper.transform(clips)
-    first = cropper.boxes_.copy()
+    first = cropper.locate(clips)
 
     def no_detection(*args, **kwargs):
         raise AssertionError("detection ran although the result was cached")
@@ -201,10 +199,10 @@ def test_memory_caches_each_clip(astronaut, tmp_path, monkeypatch):
     other = FaceCropper(memory=str(tmp_path), on_missing="center", margin=0.3,
                         output_size=32, color="grey")
     assert other.fit(clips).transform(clips)[0].read().shape == (1, 32, 32)
-    np.testing.assert_array_equal(other.scores_, cropper.scores_)
+    np.testing.assert_array_equal(other.locate(clips).scores, first.scores)
     cropper.set_params(margin=0.3, output_size=64)
-    cropper.fit(clips).transform(clips)
-    assert cropper.boxes_[0, 2] - cropper.boxes_[0, 0] > first[0, 2] - first[0, 0]
+    box = cropper.fit(clips).locate(clips).boxes[0]
+    assert box[2] - box[0] > first.boxes[0, 2] - first.boxes[0, 0]
     with pytest.raises(AssertionError, match="cached"):
         cropper.set_params(detection_size=320).fit(clips).transform(clips)
 
@@ -213,9 +211,7 @@ def test_n_jobs_gives_the_same_boxes(astronaut):
     clips = [_clip([np.roll(astronaut, 20 * i, axis=1)], name=f"c{i}") for i in range(3)]
     one = FaceCropper(n_jobs=1).fit(clips)
     two = FaceCropper(n_jobs=2).fit(clips)
-    one.transform(clips)
-    two.transform(clips)
-    np.testing.assert_array_equal(one.boxes_, two.boxes_)
+    np.testing.assert_array_equal(one.locate(clips).boxes, two.locate(clips).boxes)
 
 
 # --- scikit-learn API checks that apply to a transformer of clips ---
@@ -228,19 +224,18 @@ def test_sklearn_api(astronaut):
     assert twin.get_params() == cropper.get_params() and twin is not cropper
     cropper.set_params(margin=0.25)
     assert cropper.margin == 0.25
-    with pytest.raises(NotFittedError):
-        cropper.transform([clip])
+    [unfitted] = cropper.transform([clip])  # a stateless step works unfitted
     assert cropper.fit([clip]) is cropper
     [out] = cropper.transform([clip])
+    np.testing.assert_array_equal(unfitted.read(), out.read())
     again = pickle.loads(pickle.dumps(cropper))
     np.testing.assert_array_equal(again.transform([clip])[0].read(), out.read())
     refit = cropper.fit([clip]).fit([clip])
     np.testing.assert_array_equal(refit.transform([clip])[0].read(), out.read())
-    assert not hasattr(clone(cropper), "output_size_")
     [out2] = clone(cropper).fit_transform([clip])
     np.testing.assert_array_equal(out2.read(), out.read())
     tags = cropper.__sklearn_tags__()
-    assert tags.input_tags.two_d_array is False and tags.requires_fit
+    assert tags.input_tags.two_d_array is False and not tags.requires_fit
 
 
 @pytest.mark.parametrize("params, name", [
@@ -279,8 +274,9 @@ def test_a_face_that_leaves_the_crop_is_reported(astronaut):
                                                   r"\d+% outside the crop; gone: no face on "
                                                   "frame 2; apex: the face on frame 1"):
         cropper.transform(clips)
-    assert cropper.untracked_ == ["moved", "gone", "apex"]
+    with pytest.warns(FaceTrackingWarning):
+        assert cropper.locate(clips).untracked == ["moved", "gone", "apex"]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         cropper.set_params(track=False).transform(clips)
-    assert cropper.untracked_ == []
+        assert cropper.locate(clips).untracked == []

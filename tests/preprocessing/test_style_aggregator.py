@@ -12,18 +12,18 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 
+from saatkit.nn._cyclegan import (
+    LOSS_NAMES,
+    CycleGAN,
+    PatchDiscriminator,
+    ResnetGenerator,
+)
 from saatkit.preprocessing import (
     STYLE_PRESETS,
     StyleAggregator,
     plot_style_grid,
     style_gap,
     style_statistics,
-)
-from saatkit.preprocessing._cyclegan import (
-    LOSS_NAMES,
-    CycleGAN,
-    PatchDiscriminator,
-    ResnetGenerator,
 )
 from saatkit.preprocessing._style_samples import make_styled_faces
 
