@@ -212,7 +212,9 @@ def run_experiments(config, *, log=print):
 
     The stages are: data (micro-expression clips, and the auxiliary expression set
     when a method needs a teacher), teachers (Table 2, and the teacher of each input),
-    evaluation (every method under leave-one-subject-out), report.
+    style (the apex faces, and their style aggregation, shown in the report),
+    evaluation (every method under leave-one-subject-out), report (tables and figures of
+    what the other stages computed; nothing is trained there).
 
     Parameters
     ----------
@@ -244,10 +246,15 @@ def run_experiments(config, *, log=print):
         with _stage("Table 2: teacher candidates", log):
             teacher_rows, teachers = _fit_teachers(config, settings, aux, inputs, out)
 
+    faces = styled = None
+    if "apex" in teachers:
+        with _stage("apex faces and their style aggregation, for the figures", log):
+            faces, styled = _display_faces(config, micro, teachers, out)
+
     results = _evaluate(config, micro, teachers, out, log)
 
     with _stage("figures and report", log):
-        figures = _figures(out, results, micro, teachers, config)
+        figures = _figures(out, results, micro, teachers, faces, styled)
         notes = [SYNTHETIC_NOTE] if config["data"]["synthetic"] else []
         if config["data"]["synthetic"] and config["preset"] == "demo":
             notes.append(DEMO_NOTE)
@@ -261,7 +268,25 @@ def run_experiments(config, *, log=print):
             "seconds": time.perf_counter() - start}
 
 
-def _figures(out, results, micro, teachers, config):
+def _display_faces(config, micro, teachers, out):
+    """The apex faces of the apex-input methods and, when a method aggregates styles,
+    the same faces aggregated by an aggregator fitted on all of them (for display only:
+    the folds fit their own on the training subjects)."""
+    faces = make_saat_pipeline(teachers["apex"], variant="resnet", preset=config["preset"],
+                               memory=str(out / "cache"), n_jobs=config["n_jobs"],
+                               **config["overrides"])[:3].fit_transform(micro.X)
+    if not any(VARIANTS[split_method(m)[0]][2] for m in config["methods"]
+               if m in _VARIANT_METHODS):
+        return faces, None
+    from ..preprocessing import StyleAggregator
+
+    settings = _settings(config)
+    style = StyleAggregator(settings["style_method"], **settings["style_params"],
+                            random_state=config["random_state"]).fit(faces)
+    return faces, style.transform(faces)
+
+
+def _figures(out, results, micro, teachers, faces, styled):
     from matplotlib.figure import Figure
 
     figures = {}
@@ -269,20 +294,12 @@ def _figures(out, results, micro, teachers, config):
         figure = result.plot_confusion_matrices(title=METHODS[method])
         figures[f"Confusion matrices: {METHODS[method]}"] = save_figure(
             figure, out / "figures" / f"confusion_{method}.png")
-    if "apex" not in teachers:
+    if faces is None:
         return figures
-    # The apex faces every apex-input method starts from (cached per clip).
-    faces = make_saat_pipeline(teachers["apex"], variant="resnet", preset=config["preset"],
-                               memory=str(out / "cache"), n_jobs=config["n_jobs"],
-                               **config["overrides"])[:3].fit_transform(micro.X)
-    if any(VARIANTS[split_method(m)[0]][2] for m in results if m in _VARIANT_METHODS):
-        from ..preprocessing import StyleAggregator, plot_style_grid
+    if styled is not None:
+        from ..preprocessing import plot_style_grid
 
-        settings = _settings(config)
-        # For display only: the aggregator of the folds, fitted on every clip's face.
-        style = StyleAggregator(settings["style_method"], **settings["style_params"],
-                                random_state=config["random_state"]).fit(faces)
-        figure = plot_style_grid(faces, style.transform(faces), micro.database,
+        figure = plot_style_grid(faces, styled, micro.database,
                                  figure=Figure(figsize=(9, 6), layout="constrained"))
         figures["Style aggregation: apex faces before and after"] = save_figure(
             figure, out / "figures" / "style_aggregation.png")

@@ -9,7 +9,9 @@ from ._presets import (
     PRESETS,
     TEACHER_CANDIDATES,
     VARIANTS,
+    flow_network,
     split_method,
+    teacher_network,
 )
 from ._saat import make_saat_pipeline, make_teacher, stateless_prefix
 
@@ -20,10 +22,12 @@ __all__ = [
     "PRESETS",
     "TEACHER_CANDIDATES",
     "VARIANTS",
+    "flow_network",
     "make_flow_pipeline",
     "make_lbptop_pipeline",
     "make_saat_pipeline",
     "make_teacher",
     "split_method",
     "stateless_prefix",
+    "teacher_network",
 ]

@@ -2,7 +2,7 @@
 
 from sklearn.pipeline import Pipeline
 
-from ._presets import FLOW_NETWORKS, preset_settings, training_params
+from ._presets import FLOW_NETWORKS, flow_network, preset_settings, training_params
 from ._steps import face_steps, flow_step
 
 
@@ -58,14 +58,14 @@ def make_flow_pipeline(network="ststnet", *, preset="demo", cropper=None, spotte
     >>> list(pipe.named_steps), pipe.named_steps["flow"].components
     (['crop', 'apex', 'resize', 'flow', 'classifier'], ('u', 'v'))
     """
-    from .. import nn as saat_nn
+    from ..nn import TeacherClassifier
 
     if network not in FLOW_NETWORKS:
         raise ValueError(f"network must be one of {list(FLOW_NETWORKS)}, got {network!r}.")
     settings = preset_settings(preset, overrides)
-    _, module, components = FLOW_NETWORKS[network]
-    classifier = saat_nn.TeacherClassifier(
-        module=getattr(saat_nn, module),
+    _, components = FLOW_NETWORKS[network]
+    classifier = TeacherClassifier(
+        module=flow_network(network),
         # The flow networks' papers train from the framework's default initialisation.
         init_std=None,
         **training_params(settings, network, random_state=random_state, device=device,

@@ -11,11 +11,19 @@ VARIANTS = {
 #: What the deep methods classify: the paper's apex frame, or the onset -> apex flow.
 INPUTS = ("apex", "flow")
 
-#: The optical-flow family of Table 4: key -> (display name, network class, flow components).
+#: The optical-flow family of Table 4: key -> (display name, flow components).
 FLOW_NETWORKS = {
-    "offapexnet": ("OFF-ApexNet", "OFFApexNet", ("u", "v")),
-    "ststnet": ("STSTNet", "STSTNet", ("u", "v", "strain")),
+    "offapexnet": ("OFF-ApexNet", ("u", "v")),
+    "ststnet": ("STSTNet", ("u", "v", "strain")),
 }
+
+
+def flow_network(key):
+    """The network class of the flow method ``key`` (a key of :data:`FLOW_NETWORKS`)."""
+    # Imported here: torch is needed only once a network is built.
+    from ..nn import OFFApexNet, STSTNet
+
+    return {"offapexnet": OFFApexNet, "ststnet": STSTNet}[key]
 
 
 def _variant_methods():
@@ -28,7 +36,7 @@ def _variant_methods():
 
 #: Every method a run can evaluate: key -> display name. ``VARIANT`` classifies apex
 #: frames (the paper), ``VARIANT-flow`` onset -> apex optical flow.
-METHODS = {"lbptop": "LBP-TOP", **{k: v for k, (v, _, _) in FLOW_NETWORKS.items()},
+METHODS = {"lbptop": "LBP-TOP", **{k: v for k, (v, _) in FLOW_NETWORKS.items()},
            **_variant_methods()}
 
 
@@ -42,17 +50,20 @@ def split_method(method):
                      f"{[m for m in METHODS if m not in FLOW_NETWORKS and m != 'lbptop']}.")
 
 
-#: Teacher candidates of Table 2: key -> (network class name, module parameters).
-TEACHER_CANDIDATES = {
-    "alexnet": ("SmallAlexNet", {}),
-    "vgg16": ("SmallVGG16", {}),
-    "resnet-20": ("CifarResNet", {"depth": 20}),
-    "resnet-32": ("CifarResNet", {"depth": 32}),
-    "resnet-38": ("CifarResNet", {"depth": 38}),
-    "resnet-50": ("CifarResNet", {"depth": 50}),
-    "resnet-56": ("CifarResNet", {"depth": 56}),
-    "resnet-110": ("CifarResNet", {"depth": 110}),
-}
+_RESNET_DEPTHS = (20, 32, 38, 50, 56, 110)
+
+#: Teacher candidates of Table 2 (:func:`teacher_network` gives each one's network).
+TEACHER_CANDIDATES = ("alexnet", "vgg16", *(f"resnet-{depth}" for depth in _RESNET_DEPTHS))
+
+
+def teacher_network(name):
+    """The network class of teacher candidate ``name`` and its module parameters."""
+    from ..nn import CifarResNet, SmallAlexNet, SmallVGG16
+
+    networks = {"alexnet": (SmallAlexNet, {}), "vgg16": (SmallVGG16, {}),
+                **{f"resnet-{depth}": (CifarResNet, {"depth": depth})
+                   for depth in _RESNET_DEPTHS}}
+    return networks[name]
 
 #: Named settings. "paper" follows Zhou et al. (2019) where the paper says (256x256
 #: faces, ResNet-110 teacher, batches of 64 and 16, learning rate 1e-4, N(0, 0.02)

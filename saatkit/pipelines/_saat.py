@@ -11,6 +11,7 @@ from ._presets import (
     TEACHER_CANDIDATES,
     VARIANTS,
     preset_settings,
+    teacher_network,
     training_params,
 )
 from ._steps import face_steps, flow_step
@@ -39,15 +40,15 @@ def make_teacher(name=None, *, preset="demo", random_state=0, device="cpu", verb
     -------
     teacher : TeacherClassifier
     """
-    from .. import nn as saat_nn
+    from ..nn import TeacherClassifier
 
     settings = preset_settings(preset, overrides)
     name = settings["teacher"] if name is None else name
     if name not in TEACHER_CANDIDATES:
         raise ValueError(f"Unknown teacher {name!r}; choose from {list(TEACHER_CANDIDATES)}.")
-    network, module_params = TEACHER_CANDIDATES[name]
-    return saat_nn.TeacherClassifier(
-        module=getattr(saat_nn, network),
+    network, module_params = teacher_network(name)
+    return TeacherClassifier(
+        module=network,
         **{f"module__{k}": v for k, v in module_params.items()},
         init_std=settings["init_std"],
         # AlexNet's batch-normalised fully connected layers cannot take a last batch of
