@@ -72,7 +72,7 @@ def _run_config(args):
 def _spot_apex(args):
     from matplotlib.figure import Figure
 
-    from .datasets import Clip
+    from .clips import Clip
     from .preprocessing import ApexSpotter, FaceCropper, plot_apex_curve
 
     path = Path(args.path)

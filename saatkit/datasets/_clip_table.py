@@ -9,11 +9,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from ..clips import IMAGE_EXTENSIONS, MEGC_CLASSES, Clip
 from ._annotations import AnnotationWarning, MissingClipsError, MissingClipWarning
-from ._clip import Clip
-from ._sources import IMAGE_EXTENSIONS
-
-MEGC_CLASSES = ("negative", "positive", "surprise")
 
 # Missing clips named in one error message; the rest are counted.
 _LISTED = 10

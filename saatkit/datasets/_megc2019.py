@@ -5,9 +5,10 @@ from importlib import resources
 
 import pandas as pd
 
+from ..clips import MEGC_CLASSES
 from ._annotations import find_annotation_file
 from ._casme2 import CASME2_CODING_FILE, CASME2_MEGC_MAP, casme2_entries, casme2_hint
-from ._clip_table import MEGC_CLASSES, build_bunch, check_root, index_entries
+from ._clip_table import build_bunch, check_root, index_entries
 from ._samm import SAMM_CODING_FILE, SAMM_MEGC_MAP, samm_entries, samm_hint
 from ._smic import listed_smic_entry, smic_entries, smic_hint, warn_no_apex
 

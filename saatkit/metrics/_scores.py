@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.metrics import make_scorer
 from sklearn.utils.validation import column_or_1d
 
-MEGC_LABELS = (0, 1, 2)
+from ..clips import MEGC_LABELS
 
 
 def _check_pair(y_true, y_pred):

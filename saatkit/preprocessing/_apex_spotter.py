@@ -2,13 +2,11 @@
 
 import numbers
 
-import cv2
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..datasets import Clip, check_clips
-from ..utils import map_clips
+from ..clips import Clip, check_clips, map_clips, to_grey
 from ._face_models import DETECTORS, detect_faces, landmarks_68
 from ._lbp import LBP_METHODS, lbp_histogram
 
@@ -33,9 +31,7 @@ _BATCH = 16
 
 
 def _grey(frames):
-    if frames.ndim == 3:
-        return frames
-    return np.stack([cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames])
+    return frames if frames.ndim == 3 else to_grey(frames)
 
 
 def face_regions(frame, detector="dlib", detection_size=640):

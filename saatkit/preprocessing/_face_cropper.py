@@ -7,8 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..datasets import check_clips
-from ..utils import map_clips
+from ..clips import check_clips, map_clips
 from ._face_models import DETECTORS, detect_faces
 
 _REFERENCES = ("onset", "first", "apex")

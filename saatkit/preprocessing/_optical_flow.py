@@ -8,8 +8,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 
-from ..datasets import check_clips
-from ..utils import map_clips
+from ..clips import check_clips, map_clips
 from ._flow_fields import (
     METHODS,
     check_components,
@@ -203,7 +202,7 @@ class OpticalFlow(TransformerMixin, BaseEstimator):
         value out of range raises a ValueError naming it.
     memory : str, Path, joblib.Memory or None, default=None
         Cache of each clip's flow image, keyed on the clip and the parameters (see
-        :func:`saatkit.utils.map_clips`).
+        :func:`saatkit.clips.map_clips`).
     n_jobs : int, default=None
         Clips processed in parallel through joblib.
 

@@ -13,9 +13,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch.nn import functional as F
 
+from ..clips import check_face_images, to_grey
 from ._cyclegan import CycleGAN, ResnetGenerator, train_cyclegan
 from ._resize import ImageResizer
-from ._style_features import LUMA, as_rgb, check_face_images, style_statistics
+from ._style_features import as_rgb, style_statistics
 
 STYLE_PRESETS = {
     # Trains in a few minutes on one CPU core for ~150 64x64 faces.
@@ -395,7 +396,8 @@ class StyleAggregator(TransformerMixin, BaseEstimator):
         else:
             out = self._render_cyclegan(images)
         if out.shape[-1] == 3 and (X.ndim == 3 or X.shape[-1] == 1):
-            out = np.round(out @ LUMA).astype(np.uint8)
+            # Rounded from float64, not cv2's fixed point: the numbers stay as they were.
+            out = np.round(to_grey(out.astype(np.float64))).astype(np.uint8)
         return out.reshape(shape)
 
     def _to_model_channels(self, X):

@@ -7,8 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..datasets import Clip, check_clips
-from ..utils import map_clips
+from ..clips import Clip, check_clips, map_clips
 
 # Values this little below a half round up, as the half itself: float round-off of the
 # matrix product must not decide which way an exact tie of exact arithmetic goes.
@@ -215,7 +214,7 @@ class TemporalInterpolator(TransformerMixin, BaseEstimator):
         Number of output frames, at least 2.
     memory : str, Path, joblib.Memory or None, default=None
         Cache of the per-clip result when ``X`` is a list of clips, keyed on the clip
-        and ``n_frames`` (see :func:`saatkit.utils.map_clips`).
+        and ``n_frames`` (see :func:`saatkit.clips.map_clips`).
     n_jobs : int, default=None
         Clips read and interpolated in parallel through joblib (list of clips only).
 

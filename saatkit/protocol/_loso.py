@@ -7,7 +7,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import column_or_1d
 from tqdm.auto import tqdm
 
-from ..datasets import Clip
+from ..clips import Clip
 from ..utils import thread_limit
 from ._checkpoint import Checkpoint
 from ._fingerprint import content_hash

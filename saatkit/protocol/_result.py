@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix
 
+from ..clips import MEGC_CLASSES
 from ..metrics import (
     MEGC_LABELS,
     f1_per_class,
@@ -15,7 +16,6 @@ from ..metrics import (
 )
 
 DATABASE_NAMES = {"smic": "SMIC", "casme2": "CASME II", "samm": "SAMM"}
-MEGC_TARGET_NAMES = ("negative", "positive", "surprise")
 
 
 class LOSOResult:
@@ -52,7 +52,7 @@ class LOSOResult:
         self.names = np.asarray(names)
         self.labels = tuple(MEGC_LABELS if labels is None else labels)
         if target_names is None:
-            target_names = (MEGC_TARGET_NAMES if self.labels == MEGC_LABELS
+            target_names = (MEGC_CLASSES if self.labels == MEGC_LABELS
                             else [str(c) for c in self.labels])
         self.target_names = tuple(target_names)
 

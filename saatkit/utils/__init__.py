@@ -1,6 +1,5 @@
-"""Shared machinery: per-clip mapping with caching and parallelism, thread limits."""
+"""Shared machinery: thread limits for parallel work."""
 
-from ._clipwise import map_clips
 from ._threads import run_with_threads, thread_limit, worker_threads
 
-__all__ = ["map_clips", "run_with_threads", "thread_limit", "worker_threads"]
+__all__ = ["run_with_threads", "thread_limit", "worker_threads"]

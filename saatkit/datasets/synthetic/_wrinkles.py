@@ -12,7 +12,7 @@ before the warp moves them with the skin.
 import cv2
 import numpy as np
 
-from ._face_renderer import _smooth_curve
+from ._canvas import _smooth_curve
 
 # Line width and softness of a wrinkle, in inter-ocular distances.
 _WIDTH = 0.015

@@ -13,6 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ._grey import to_grey
 from ._media_checks import check_video_length, decode_image_file
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".pgm", ".ppm")
@@ -38,7 +39,8 @@ def _to_layout(frame, grey, path):
     if frame.ndim == 3 and frame.shape[2] == 1:
         frame = frame[:, :, 0]
     if grey:
-        return frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        # OpenCV decodes to BGR: reversed to RGB for the one grey conversion.
+        return frame if frame.ndim == 2 else to_grey(frame[:, :, ::-1])
     if frame.ndim == 2:
         return cv2.cvtColor(frame, cv2.COLOR_GRAY2RGB)
     return cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
@@ -78,7 +80,8 @@ class FrameSource:
 
     A subclass sets ``frame_numbers`` (one int per frame) and implements
     ``_read(indices)``, which returns uint8 frames for validated, non-negative indices,
-    and ``key``, a hex string that identifies the frames' content.
+    and ``key``, a hex string that identifies the frames' content (:meth:`digest`
+    makes one).
     """
 
     frame_numbers = np.zeros(0, dtype=np.int64)
@@ -87,7 +90,17 @@ class FrameSource:
         return len(self.frame_numbers)
 
     def read(self, indices=None):
-        return self._read(_check_indices(indices, len(self), self))
+        """Read frames ``indices`` (0-based positions; all frames when None) as uint8."""
+        return self._read(self.positions(indices))
+
+    def positions(self, indices=None):
+        """``indices`` as validated, non-negative 0-based positions; all when None."""
+        return _check_indices(indices, len(self), self)
+
+    @staticmethod
+    def digest(*parts):
+        """A hex digest of ``parts`` (their ``repr``), to build a subclass's ``key`` from."""
+        return _digest(*parts)
 
     def _read(self, indices):
         raise NotImplementedError
@@ -304,7 +317,7 @@ class CropSource(FrameSource):
             if self.color == "rgb" and patch.ndim == 2:
                 patch = cv2.cvtColor(patch, cv2.COLOR_GRAY2RGB)
             elif self.color == "grey" and patch.ndim == 3:
-                patch = cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY)
+                patch = to_grey(patch)
             cropped.append(patch)
         if not cropped:
             shape = (0, out_h, out_w) + ((3,) if self.color == "rgb" else ())

@@ -163,20 +163,3 @@ class Clip:
     def __repr__(self):
         where = f"{self.database}/" if self.database else ""
         return f"<Clip {where}{self.name} subject={self.subject} frames={len(self)} {self.source!r}>"
-
-
-def check_clips(X, name="X"):
-    """Validate that ``X`` is a sequence of :class:`Clip`, naming the first that is not."""
-    if isinstance(X, (str, bytes, Clip)) or not hasattr(X, "__len__"):
-        raise TypeError(f"{name} must be a list of Clip objects, got {type(X).__name__}.")
-    clips = list(X)
-    for i, clip in enumerate(clips):
-        if not isinstance(clip, Clip):
-            raise TypeError(
-                f"{name}[{i}] is a {type(clip).__name__}, not a Clip; build clips with "
-                "Clip.from_folder, Clip.from_video or Clip.from_frames."
-            )
-    if not clips:
-        raise ValueError(f"{name} holds no clips.")
-    return clips
-

@@ -2,7 +2,7 @@
 
 The licensed micro-expression databases cannot ship with saatkit, so this module makes
 a synthetic composite with the same structure (3 databases, 68 subjects, 442 clips, the
-MEGC 2019 clips per subject and class), and :mod:`._synthetic_expressions` an
+MEGC 2019 clips per subject and class), and :mod:`._expressions` an
 auxiliary macro-expression image set, so that every stage of the toolkit (face
 detection, landmarks, apex spotting, style aggregation, the networks and the
 leave-one-subject-out protocol) runs for real on any machine. The faces are procedural
@@ -19,15 +19,22 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch, check_random_state
 
-from ._clip import Clip
-from ._synthetic_catalogue import (
-    ACTS, CLIP, DATABASES, MICRO_IDENTITY, MICRO_PEAK, NUISANCE, POPULATION, SUBJECT,
-    SUBJECT_CLIPS, SubjectStyle, check_catalogue,
+from ...clips import MEGC_CLASSES, Clip
+from ._catalogue import (
+    ACTS,
+    CLIP,
+    DATABASES,
+    MICRO_IDENTITY,
+    MICRO_PEAK,
+    NUISANCE,
+    POPULATION,
+    SUBJECT,
+    SUBJECT_CLIPS,
+    SubjectStyle,
+    check_catalogue,
 )
-from ._synthetic_source import ClipSpec, SyntheticSource
-from ._synthetic_styles import STYLES, check_scale
-
-TARGET_NAMES = ["negative", "positive", "surprise"]
+from ._source import ClipSpec, SyntheticSource
+from ._styles import STYLES, check_scale
 
 _SHORT = {0: "ne", 1: "po", 2: "sur"}
 
@@ -209,13 +216,13 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
     Notes
     -----
     What each clip shows is drawn from ``random_state``: the subject's identity, the
-    action units of its class (:mod:`saatkit.datasets._synthetic_catalogue`), a peak
+    action units of its class (:mod:`saatkit.datasets.synthetic._catalogue`), a peak
     displacement of 0.015-0.045 x the inter-ocular distance (times ``intensity``), an
     onset-to-offset time of 0.2-0.5 s with a raised-cosine rise and fall, and
     label-independent nuisances (head drift of up to 0.02 IOD and 0.3 degrees, a blink
     in about 15% of clips, light flicker, sensor noise). The renderer draws each
     identity once and warps it for every frame (see
-    :mod:`saatkit.datasets._synthetic_motion`).
+    :mod:`saatkit.datasets.synthetic._motion`).
 
     Examples
     --------
@@ -296,6 +303,6 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
         groups=frame["subject"].to_numpy(dtype=str),
         database=frame["database"].to_numpy(dtype=str),
         frame=frame,
-        target_names=list(TARGET_NAMES),
+        target_names=list(MEGC_CLASSES),
         DESCR=_megc_descr(intensity, peak_range),
     )

@@ -11,7 +11,7 @@ as well as in their recording style.
 
 import numpy as np
 
-from ._synthetic_motion import combine_action_units, subject_signature
+from ._motion import combine_action_units, subject_signature
 
 DATABASES = ("smic", "casme2", "samm")
 
