@@ -1,7 +1,8 @@
 """UF1, UAR and WAR exactly as the MEGC 2019 guideline defines them."""
 
 import numpy as np
-from sklearn.metrics import make_scorer
+from sklearn.metrics import f1_score, make_scorer, recall_score
+from sklearn.metrics import get_scorer as sklearn_get_scorer
 from sklearn.utils.validation import column_or_1d
 
 from ..clips import MEGC_LABELS
@@ -36,31 +37,29 @@ def _check_labels(y_true, y_pred, labels):
     return labels
 
 
-def _counts(y_true, y_pred, labels):
+def _checked(y_true, y_pred, labels):
     y_true, y_pred = _check_pair(y_true, y_pred)
-    labels = _check_labels(y_true, y_pred, labels)
-    tp = np.array([np.sum((y_true == c) & (y_pred == c)) for c in labels], dtype=float)
-    fp = np.array([np.sum((y_true != c) & (y_pred == c)) for c in labels], dtype=float)
-    fn = np.array([np.sum((y_true == c) & (y_pred != c)) for c in labels], dtype=float)
-    return tp, fp, fn
-
-
-def _ratio(num, den):
-    # 0/0 counts as 0, as in sklearn's zero_division=0: an absent class scores 0, it
-    # is never dropped from the mean.
-    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    return y_true, y_pred, _check_labels(y_true, y_pred, labels)
 
 
 def f1_per_class(y_true, y_pred, *, labels=None):
-    """Per-class F1 = 2TP / (2TP + FP + FN), in the order of ``labels``."""
-    tp, fp, fn = _counts(y_true, y_pred, labels)
-    return _ratio(2 * tp, 2 * tp + fp + fn)
+    """Per-class F1 = 2TP / (2TP + FP + FN), in the order of ``labels``.
+
+    ``sklearn.metrics.f1_score`` with ``average=None`` and ``zero_division=0`` (a class
+    with no true and no predicted sample scores 0), over the declared ``labels``.
+    """
+    y_true, y_pred, labels = _checked(y_true, y_pred, labels)
+    return f1_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
 
 
 def recall_per_class(y_true, y_pred, *, labels=None):
-    """Per-class recall (the guideline's Acc_c) = TP / n_c, in the order of ``labels``."""
-    tp, _, fn = _counts(y_true, y_pred, labels)
-    return _ratio(tp, tp + fn)
+    """Per-class recall (the guideline's Acc_c) = TP / n_c, in the order of ``labels``.
+
+    ``sklearn.metrics.recall_score`` with ``average=None`` and ``zero_division=0``, over
+    the declared ``labels``.
+    """
+    y_true, y_pred, labels = _checked(y_true, y_pred, labels)
+    return recall_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
 
 
 def uf1_score(y_true, y_pred, *, labels=None):
@@ -87,9 +86,10 @@ def uf1_score(y_true, y_pred, *, labels=None):
               UF1 = \\frac{1}{C} \\sum_c F1_c
 
     With predictions pooled over all LOSO folds, the sums over folds in the MEGC 2019
-    guideline are the counts over the pooled predictions. This equals
+    guideline are the counts over the pooled predictions. It is computed by
     ``sklearn.metrics.f1_score(y_true, y_pred, average="macro", labels=labels,
-    zero_division=0)``.
+    zero_division=0)``, after the check that no label lies outside ``labels`` (which
+    scikit-learn would quietly leave out).
 
     Examples
     --------
@@ -97,7 +97,8 @@ def uf1_score(y_true, y_pred, *, labels=None):
     >>> round(uf1_score([0, 0, 1, 2], [0, 1, 1, 2]), 4)
     0.7778
     """
-    return float(np.mean(f1_per_class(y_true, y_pred, labels=labels)))
+    y_true, y_pred, labels = _checked(y_true, y_pred, labels)
+    return float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0))
 
 
 def uar_score(y_true, y_pred, *, labels=None):
@@ -119,8 +120,9 @@ def uar_score(y_true, y_pred, *, labels=None):
     -----
     .. math:: UAR = \\frac{1}{C} \\sum_c \\frac{TP_c}{n_c}
 
-    Unlike ``sklearn.metrics.balanced_accuracy_score``, which averages only over the
-    classes present in ``y_true``, the label set is fixed.
+    It is computed by ``sklearn.metrics.recall_score(y_true, y_pred, average="macro",
+    labels=labels, zero_division=0)``. Unlike ``sklearn.metrics.balanced_accuracy_score``,
+    which averages only over the classes present in ``y_true``, the label set is fixed.
 
     Examples
     --------
@@ -128,7 +130,8 @@ def uar_score(y_true, y_pred, *, labels=None):
     >>> round(uar_score([0, 0, 1, 2], [0, 1, 1, 2]), 4)
     0.8333
     """
-    return float(np.mean(recall_per_class(y_true, y_pred, labels=labels)))
+    y_true, y_pred, labels = _checked(y_true, y_pred, labels)
+    return float(recall_score(y_true, y_pred, labels=labels, average="macro", zero_division=0))
 
 
 def war_score(y_true, y_pred):
@@ -145,10 +148,52 @@ def war_score(y_true, y_pred):
 
 
 uf1_scorer = make_scorer(uf1_score)
-uf1_scorer.__doc__ = """Per-fold UF1 scorer for ``cross_validate``.
+uf1_scorer.__doc__ = """Per-fold UF1 scorer: ``cross_validate(..., scoring={"uf1": uf1_scorer})``.
 
-The mean of per-fold scores is **not** the MEGC figure, which is computed once on the
-predictions pooled over all folds: use :func:`saatkit.protocol.evaluate_loso` for that.
+The MEGC classes ``(0, 1, 2)``; for another encoding make one with
+``make_scorer(uf1_score, labels=[...])``. The mean of per-fold scores is **not** the
+MEGC figure, which is computed once on the predictions pooled over all folds: use
+:func:`saatkit.protocol.evaluate_loso` for that.
 """
 uar_scorer = make_scorer(uar_score)
 uar_scorer.__doc__ = """Per-fold UAR scorer for ``cross_validate`` (see :data:`uf1_scorer`)."""
+war_scorer = make_scorer(war_score)
+war_scorer.__doc__ = """Per-fold WAR (accuracy) scorer for ``cross_validate``."""
+
+SCORERS = {"uf1": uf1_scorer, "uar": uar_scorer, "war": war_scorer}
+"""dict: the scorers :func:`get_scorer` knows by name besides scikit-learn's."""
+
+
+def get_scorer(scoring):
+    """A scorer by name: ``"uf1"``, ``"uar"``, ``"war"`` or any of scikit-learn's.
+
+    scikit-learn looks up string ``scoring`` values in its own registry only, which
+    takes no additions; pass the scorer this returns (or a dict of them) as
+    ``scoring=`` to ``cross_validate``, ``GridSearchCV`` and the like.
+
+    Parameters
+    ----------
+    scoring : str or callable
+        ``"uf1"``, ``"uar"`` or ``"war"`` (the MEGC metrics over the classes
+        ``(0, 1, 2)``), a name ``sklearn.metrics.get_scorer`` knows, or a scorer,
+        returned as it is.
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y)``, greater is better.
+
+    Examples
+    --------
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.model_selection import cross_validate
+    >>> from saatkit.metrics import get_scorer
+    >>> X, y = [[0]] * 6, [0, 1, 2, 0, 1, 2]
+    >>> scores = cross_validate(DummyClassifier(), X, y, cv=2,
+    ...                         scoring={"uf1": get_scorer("uf1"), "uar": get_scorer("uar")})
+    >>> scores["test_uar"].round(4).tolist()
+    [0.3333, 0.3333]
+    """
+    if isinstance(scoring, str) and scoring in SCORERS:
+        return SCORERS[scoring]
+    return sklearn_get_scorer(scoring)

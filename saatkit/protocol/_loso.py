@@ -3,6 +3,7 @@
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
+from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import column_or_1d
 from tqdm.auto import tqdm
@@ -39,9 +40,9 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
                   progress=False, verbose=0):
     """Evaluate an estimator under leave-one-subject-out, pooling predictions.
 
-    This is the MEGC 2019 Composite Database Evaluation: one fold per subject, each
-    fold trains a clone of ``estimator`` on every other subject and predicts the held-out
-    one; UF1 and UAR are then computed **once**, on the predictions pooled over all
+    This is the MEGC 2019 Composite Database Evaluation: one fold per subject (the
+    folds of ``sklearn.model_selection.LeaveOneGroupOut``), each fold trains a clone of
+    ``estimator`` on every other subject and predicts the held-out one; UF1 and UAR are then computed **once**, on the predictions pooled over all
     folds, for the whole composite and for each database (the same pooled predictions
     restricted to it). The mean of per-fold scores, which
     ``sklearn.model_selection.cross_validate`` returns, is a different and lower number,
@@ -130,10 +131,11 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
     for label, values in (("database", database), ("subjects", subjects), ("names", names)):
         if len(values) != n:
             raise ValueError(f"{label} has {len(values)} entries, expected {n}.")
-    held_out = np.unique(groups)
-    if len(held_out) < 2:
+    if len(np.unique(groups)) < 2:
         raise ValueError("groups must hold at least two subjects for leave-one-subject-out.")
-    folds = [(np.flatnonzero(groups != g), np.flatnonzero(groups == g)) for g in held_out]
+    # One fold per group, in sorted group order: fold k of a checkpoint is always the
+    # same subject.
+    folds = list(LeaveOneGroupOut().split(X, y, groups))
 
     store = None
     if checkpoint is not None:
