@@ -162,4 +162,5 @@ class Clip:
 
     def __repr__(self):
         where = f"{self.database}/" if self.database else ""
-        return f"<Clip {where}{self.name} subject={self.subject} frames={len(self)} {self.source!r}>"
+        return (f"<Clip {where}{self.name} subject={self.subject} frames={len(self)} "
+                f"{self.source!r}>")

@@ -270,7 +270,8 @@ class ArraySource(FrameSource):
 
 
 def cut_box(image, box):
-    """The pixels of the integer box ``(x0, y0, x1, y1)``; outside the image, the border repeats."""
+    """The pixels of the integer box ``(x0, y0, x1, y1)``; outside the image, the border
+    repeats."""
     x0, y0, x1, y1 = box
     h, w = image.shape[:2]
     pad = max(0, -x0, -y0, x1 - w, y1 - h)

@@ -74,10 +74,10 @@ def make_saat_pipeline(teacher, *, variant="sa-at", input="apex", preset="demo",
     :class:`~saatkit.nn.AttentionTransferClassifier` student that learns from it.
 
     With ``input="flow"`` the apex step returns each clip's onset and apex frames, the
-    resize step shrinks them to ``flow_face_size``, the style step re-renders both, and ``flow`` (:class:`~saatkit.preprocessing.OpticalFlow`)
-    turns them into a ``flow_size`` image of u, v and optical strain, which the
-    teacher (trained on neutral -> expression flow of the auxiliary set) and the student
-    classify.
+    resize step shrinks them to ``flow_face_size``, the style step re-renders both, and
+    ``flow`` (:class:`~saatkit.preprocessing.OpticalFlow`) turns them into a
+    ``flow_size`` image of u, v and optical strain, which the teacher (trained on
+    neutral -> expression flow of the auxiliary set) and the student classify.
 
     Parameters
     ----------
@@ -189,10 +189,10 @@ def stateless_prefix(pipeline):
     """Number of leading steps that learn nothing from the training data.
 
     Cropping, apex spotting, resizing, optical flow, temporal interpolation and LBP-TOP
-    treat every clip on its own and their ``fit`` only checks parameters, so their output is the same in every
-    fold: :func:`saatkit.experiments.run_protocol` computes it once for all clips and
-    evaluates the remaining steps under LOSO, which gives the same predictions as
-    refitting the whole pipeline per fold.
+    treat every clip on its own and their ``fit`` only checks parameters, so their
+    output is the same in every fold: :func:`saatkit.experiments.run_protocol` computes
+    it once for all clips and evaluates the remaining steps under LOSO, which gives the
+    same predictions as refitting the whole pipeline per fold.
     """
     from ..features import LBPTOP
     from ..preprocessing import OpticalFlow, TemporalInterpolator

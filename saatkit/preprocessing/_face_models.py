@@ -158,7 +158,7 @@ def shape_predictor_path():
     return path
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _shape_predictor():
     import dlib
 

@@ -40,13 +40,14 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
                   progress=False, verbose=0):
     """Evaluate an estimator under leave-one-subject-out, pooling predictions.
 
-    This is the MEGC 2019 Composite Database Evaluation: one fold per subject (the
-    folds of ``sklearn.model_selection.LeaveOneGroupOut``), each fold trains a clone of
-    ``estimator`` on every other subject and predicts the held-out one; UF1 and UAR are then computed **once**, on the predictions pooled over all
-    folds, for the whole composite and for each database (the same pooled predictions
-    restricted to it). The mean of per-fold scores, which
-    ``sklearn.model_selection.cross_validate`` returns, is a different and lower number,
-    and is not what MEGC 2019 or the papers that follow it report.
+    This is the MEGC 2019 Composite Database Evaluation: one fold per subject (the folds
+    of ``sklearn.model_selection.LeaveOneGroupOut``), each fold trains a clone of
+    ``estimator`` on every other subject and predicts the held-out one; UF1 and UAR are
+    then computed **once**, on the predictions pooled over all folds, for the whole
+    composite and for each database (the same pooled predictions restricted to it). The
+    mean of per-fold scores, which ``sklearn.model_selection.cross_validate`` returns,
+    is a different and lower number, and is not what MEGC 2019 or the papers that follow
+    it report.
 
     The held-out subject is only ever predicted, once, by a model fitted without it: no
     epoch, checkpoint or setting is chosen on its labels. (Many released codes keep, per
@@ -142,7 +143,7 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
         store = Checkpoint(checkpoint, _fingerprint(estimator, X, y, groups))
     y_pred = np.empty(n, dtype=y.dtype)
     todo = []
-    for k, (train, test) in enumerate(folds):
+    for k, (_, test) in enumerate(folds):
         saved = store.load(k, test, y.dtype) if store is not None else None
         if saved is None:
             todo.append(k)

@@ -10,8 +10,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 
 from saatkit.datasets import Clip
-from saatkit.preprocessing import ApexSpotter, FaceCropper, plot_apex_curve
-from saatkit.preprocessing import _apex_spotter
+from saatkit.preprocessing import ApexSpotter, FaceCropper, _apex_spotter, plot_apex_curve
 from saatkit.preprocessing._apex_spotter import face_regions, lbp_distance
 from saatkit.preprocessing._lbp import lbp_histogram, lbp_n_bins
 

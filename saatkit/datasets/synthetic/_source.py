@@ -75,8 +75,9 @@ class _Motion:
     """The label-independent nuisances of one clip, drawn from its seed.
 
     Head pose: a per-clip offset (the subject sat a little differently) plus a slow
-    drift of up to 0.005 IOD, 0.1 degrees and 0.15% in scale; a blink in 15% of clips (closing in 40-60
-    ms, opening in 80-120 ms, 50-100% closed); a slow light flicker of up to 0.6%.
+    drift of up to 0.005 IOD, 0.1 degrees and 0.15% in scale; a blink in 15% of clips
+    (closing in 40-60 ms, opening in 80-120 ms, 50-100% closed); a slow light flicker of
+    up to 0.6%.
     """
 
     def __init__(self, nuisance, iod, duration):
