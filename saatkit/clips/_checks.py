@@ -2,11 +2,28 @@
 
 import numpy as np
 
+from ..utils import Substitution
 from ._clip import Clip
 
+_NAME = """name : str, default="X"
+        What the input is called in error messages."""
 
+
+@Substitution(name=_NAME)
 def check_clips(X, name="X"):
-    """Validate that ``X`` is a sequence of :class:`Clip`, naming the first that is not."""
+    """Validate that ``X`` is a sequence of :class:`Clip`, naming the first that is not.
+
+    Parameters
+    ----------
+    X : sequence of Clip
+        The input of a step.
+    %(name)s
+
+    Returns
+    -------
+    clips : list of Clip
+        ``X`` as a list.
+    """
     if isinstance(X, (str, bytes, Clip)) or not hasattr(X, "__len__"):
         raise TypeError(f"{name} must be a list of Clip objects, got {type(X).__name__}.")
     clips = list(X)
@@ -21,10 +38,20 @@ def check_clips(X, name="X"):
     return clips
 
 
+@Substitution(name=_NAME)
 def check_face_images(X, name="X"):
     """Validate a stack of face images and return it as a uint8 ndarray.
 
-    Accepts ``(n, H, W)`` grey or ``(n, H, W, C)`` images with C in {1, 3}.
+    Parameters
+    ----------
+    X : array-like of shape (n, H, W) or (n, H, W, C)
+        uint8 grey or colour faces, C in (1, 3).
+    %(name)s
+
+    Returns
+    -------
+    X : ndarray
+        The images.
     """
     X = np.asarray(X)
     if X.dtype != np.uint8:

@@ -1,8 +1,26 @@
 """One micro-expression sample: a lazy clip of frames with its metadata."""
 
-from ._sources import ArraySource, CropSource, FolderSource, FrameSource, VideoSource, _digest
+from ..utils import Substitution
+from ._sources import (
+    _COLOR,
+    _INDICES,
+    ArraySource,
+    CropSource,
+    FolderSource,
+    FrameSource,
+    VideoSource,
+    _digest,
+)
 
 _METADATA = ("database", "subject", "name", "fps", "onset", "apex", "offset")
+_METADATA_PARAM = """**metadata
+            ``database``, ``subject``, ``name``, ``fps``, ``onset``, ``apex``,
+            ``offset`` (see :class:`Clip`)."""
+_CLIP_RETURN = """clip : Clip
+            The new clip; its frames are read only when asked for."""
+# The sources' colour parameter, indented for a method's docstring.
+_COLOR_PARAM = _COLOR.replace("\n", "\n    ")
+_FROM = {"metadata": _METADATA_PARAM, "clip": _CLIP_RETURN, "color": _COLOR_PARAM}
 
 
 class Clip:
@@ -73,6 +91,7 @@ class Clip:
             setattr(self, field, value)
 
     @classmethod
+    @Substitution(**_FROM)
     def from_folder(cls, path, *, color="auto", **metadata):
         """Make a clip from a folder of numbered image files.
 
@@ -82,25 +101,52 @@ class Clip:
             Folder holding the frames (``img46.jpg``, ``reg_img46.jpg``,
             ``006_05562.jpg``, ``image559740.bmp``, ...). Frames are ordered by the number
             in the file name.
-        color : {"auto", "rgb", "grey"}, default="auto"
-            Frame layout: "auto" takes it from the first frame.
-        **metadata
-            ``database``, ``subject``, ``name``, ``fps``, ``onset``, ``apex``, ``offset``.
+        %(color)s
+        %(metadata)s
+
+        Returns
+        -------
+        %(clip)s
         """
         metadata.setdefault("name", str(path).rstrip("/\\").replace("\\", "/").split("/")[-1])
         return cls(FolderSource(path, color=color), **metadata)
 
     @classmethod
+    @Substitution(**_FROM)
     def from_video(cls, path, *, color="auto", **metadata):
-        """Make a clip from a video file that OpenCV can decode."""
+        """Make a clip from a video file that OpenCV can decode.
+
+        Parameters
+        ----------
+        path : str or Path
+            The video file; its frame rate is the clip's ``fps`` unless given.
+        %(color)s
+        %(metadata)s
+
+        Returns
+        -------
+        %(clip)s
+        """
         source = VideoSource(path, color=color)
         if metadata.get("fps") is None and source.fps:
             metadata["fps"] = source.fps
         return cls(source, **metadata)
 
     @classmethod
+    @Substitution(**_FROM)
     def from_frames(cls, frames, **metadata):
-        """Make a clip from a uint8 array of shape ``(T, H, W)`` or ``(T, H, W, C)``."""
+        """Make a clip from frames held in memory.
+
+        Parameters
+        ----------
+        frames : ndarray of shape (T, H, W) or (T, H, W, C)
+            uint8 frames, C in (1, 3).
+        %(metadata)s
+
+        Returns
+        -------
+        %(clip)s
+        """
         return cls(ArraySource(frames), **metadata)
 
     def __len__(self):
@@ -119,13 +165,18 @@ class Clip:
     def key(self):
         return _digest("clip", self.source.key, sorted(self.metadata.items()))
 
+    @Substitution(indices=_INDICES)
     def read(self, indices=None):
         """Read frames as uint8, ``(T, H, W, 3)`` RGB or ``(T, H, W)`` grey.
 
         Parameters
         ----------
-        indices : sequence of int, default=None
-            0-based frame positions to read; all frames when None.
+        %(indices)s
+
+        Returns
+        -------
+        frames : ndarray of shape (n, H, W) or (n, H, W, 3)
+            The frames, in the order of ``indices``.
         """
         try:
             return self.source.read(indices)
@@ -144,11 +195,27 @@ class Clip:
             Size of the returned frames.
         color : {"keep", "rgb", "grey"}, default="keep"
             Layout of the returned frames: as read, 3-channel RGB, or grey.
+
+        Returns
+        -------
+        clip : Clip
+            The cropped clip, with this clip's metadata.
         """
         return Clip(CropSource(self.source, box, output_size, color), **self.metadata)
 
+    @Substitution(metadata=_METADATA_PARAM)
     def replace(self, **metadata):
-        """A copy of the clip with some metadata replaced."""
+        """Copy the clip with some metadata replaced.
+
+        Parameters
+        ----------
+        %(metadata)s
+
+        Returns
+        -------
+        clip : Clip
+            A clip of the same frames.
+        """
         unknown = set(metadata) - set(_METADATA)
         if unknown:
             raise TypeError(f"Unknown clip metadata: {sorted(unknown)}.")

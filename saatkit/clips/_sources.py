@@ -13,6 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..utils import Substitution
 from ._grey import to_grey
 from ._media_checks import check_video_length, decode_image_file
 
@@ -75,6 +76,14 @@ def _check_indices(indices, n, owner):
     return indices % n if n else indices
 
 
+_INDICES = """indices : int or sequence of int, default=None
+            0-based frame positions (negative ones count from the end); all frames
+            when None."""
+_COLOR = """color : {"auto", "rgb", "grey"}, default="auto"
+        Frame layout: "auto" takes it from the first frame (grey files give grey
+        frames, colour files RGB)."""
+
+
 class FrameSource:
     """Base class of frame sources; subclass it to feed clips from elsewhere.
 
@@ -89,17 +98,51 @@ class FrameSource:
     def __len__(self):
         return len(self.frame_numbers)
 
+    @Substitution(indices=_INDICES)
     def read(self, indices=None):
-        """Read frames ``indices`` (0-based positions; all frames when None) as uint8."""
+        """Read frames as uint8.
+
+        Parameters
+        ----------
+        %(indices)s
+
+        Returns
+        -------
+        frames : ndarray of shape (n, H, W) or (n, H, W, 3)
+            The frames, grey or RGB, in the order of ``indices``.
+        """
         return self._read(self.positions(indices))
 
+    @Substitution(indices=_INDICES)
     def positions(self, indices=None):
-        """``indices`` as validated, non-negative 0-based positions; all when None."""
+        """Validate frame indices and make them non-negative.
+
+        Parameters
+        ----------
+        %(indices)s
+
+        Returns
+        -------
+        positions : ndarray of shape (n,)
+            0-based positions in ``0 .. len(self) - 1``; an index out of range is an
+            IndexError naming the source.
+        """
         return _check_indices(indices, len(self), self)
 
     @staticmethod
     def digest(*parts):
-        """A hex digest of ``parts`` (their ``repr``), to build a subclass's ``key`` from."""
+        """Hex digest of ``parts`` (their ``repr``), to build a subclass's ``key`` from.
+
+        Parameters
+        ----------
+        *parts : object
+            What identifies the frames' content.
+
+        Returns
+        -------
+        digest : str
+            A SHA-1 hex digest.
+        """
         return _digest(*parts)
 
     def _read(self, indices):
@@ -110,11 +153,18 @@ class FrameSource:
         raise NotImplementedError
 
 
+@Substitution(color=_COLOR)
 class FolderSource(FrameSource):
     """Frames stored as numbered image files in one folder.
 
     The frame order is the number in each file name (the last run of digits), never the
     string order: ``img9.jpg`` comes before ``img10.jpg``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder.
+    %(color)s
     """
 
     def __init__(self, path, color="auto"):
@@ -183,8 +233,16 @@ class FolderSource(FrameSource):
         return f"FolderSource({str(self.path)!r})"
 
 
+@Substitution(color=_COLOR)
 class VideoSource(FrameSource):
-    """Frames of a video file, decoded with OpenCV on demand."""
+    """Frames of a video file, decoded with OpenCV on demand.
+
+    Parameters
+    ----------
+    path : str or Path
+        The video file.
+    %(color)s
+    """
 
     def __init__(self, path, color="auto"):
         path = Path(path)
@@ -240,7 +298,13 @@ class VideoSource(FrameSource):
 
 
 class ArraySource(FrameSource):
-    """Frames held in memory as a ``(T, H, W[, C])`` uint8 array."""
+    """Frames held in memory as a ``(T, H, W[, C])`` uint8 array.
+
+    Parameters
+    ----------
+    frames : ndarray of shape (T, H, W) or (T, H, W, C)
+        uint8 frames, C in (1, 3); one channel is kept as grey.
+    """
 
     def __init__(self, frames):
         frames = np.asarray(frames)
@@ -270,8 +334,20 @@ class ArraySource(FrameSource):
 
 
 def cut_box(image, box):
-    """The pixels of the integer box ``(x0, y0, x1, y1)``; outside the image, the border
-    repeats."""
+    """Cut a box from an image; outside the image, the border pixels repeat.
+
+    Parameters
+    ----------
+    image : ndarray of shape (H, W) or (H, W, C)
+        The image.
+    box : tuple of 4 int
+        ``(x0, y0, x1, y1)`` in pixels.
+
+    Returns
+    -------
+    patch : ndarray of shape (y1 - y0, x1 - x0) or (y1 - y0, x1 - x0, C)
+        The box's pixels.
+    """
     x0, y0, x1, y1 = box
     h, w = image.shape[:2]
     pad = max(0, -x0, -y0, x1 - w, y1 - h)
@@ -286,6 +362,17 @@ class CropSource(FrameSource):
     Parts of the box outside the frame repeat the border pixels, so a face near the edge
     still gives a square crop. ``color`` ("keep", "rgb" or "grey") sets the layout of the
     cropped frames, so that clips of grey and colour databases can share one batch.
+
+    Parameters
+    ----------
+    parent : FrameSource
+        The source cut from.
+    box : tuple of 4 numbers
+        ``(x0, y0, x1, y1)`` in pixels of the parent's frames, rounded to integers.
+    output_size : int or (height, width)
+        Size of the cropped frames.
+    color : {"keep", "rgb", "grey"}, default="keep"
+        Layout of the cropped frames: as read, 3-channel RGB, or grey.
     """
 
     def __init__(self, parent, box, output_size, color="keep"):

@@ -6,6 +6,23 @@ from sklearn.metrics import get_scorer as sklearn_get_scorer
 from sklearn.utils.validation import column_or_1d
 
 from ..clips import MEGC_LABELS
+from ..utils import Substitution
+
+# Docstring pieces of the metrics, substituted by name.
+_DOCS = {
+    "y": """y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted classes.""",
+    "labels": """labels : array-like, default=None
+        The classes, in order; the three MEGC classes ``(0, 1, 2)`` when None. Every
+        class in ``labels`` counts, also one absent from ``y_true`` and ``y_pred`` (it
+        scores 0), so that scores of subsets stay comparable. A label of ``y_true`` or
+        ``y_pred`` outside ``labels`` is an error (``["neg", "pos"]`` needs
+        ``labels=["neg", "pos", "sur"]``).""",
+    "per_class": """scores : ndarray of shape (n_labels,)
+        One score per class of ``labels``, in its order.""",
+    "score": """score : float
+        Between 0 and 1.""",
+}
 
 
 def _check_pair(y_true, y_pred):
@@ -42,43 +59,58 @@ def _checked(y_true, y_pred, labels):
     return y_true, y_pred, _check_labels(y_true, y_pred, labels)
 
 
+@Substitution(**_DOCS)
 def f1_per_class(y_true, y_pred, *, labels=None):
     """Per-class F1 = 2TP / (2TP + FP + FN), in the order of ``labels``.
 
     ``sklearn.metrics.f1_score`` with ``average=None`` and ``zero_division=0`` (a class
     with no true and no predicted sample scores 0), over the declared ``labels``.
+
+    Parameters
+    ----------
+    %(y)s
+    %(labels)s
+
+    Returns
+    -------
+    %(per_class)s
     """
     y_true, y_pred, labels = _checked(y_true, y_pred, labels)
     return f1_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
 
 
+@Substitution(**_DOCS)
 def recall_per_class(y_true, y_pred, *, labels=None):
     """Per-class recall (the guideline's Acc_c) = TP / n_c, in the order of ``labels``.
 
     ``sklearn.metrics.recall_score`` with ``average=None`` and ``zero_division=0``, over
     the declared ``labels``.
+
+    Parameters
+    ----------
+    %(y)s
+    %(labels)s
+
+    Returns
+    -------
+    %(per_class)s
     """
     y_true, y_pred, labels = _checked(y_true, y_pred, labels)
     return recall_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
 
 
+@Substitution(**_DOCS)
 def uf1_score(y_true, y_pred, *, labels=None):
     """Unweighted F1 (macro F1) over a fixed label set.
 
     Parameters
     ----------
-    y_true, y_pred : array-like of shape (n_samples,)
-        True and predicted classes.
-    labels : array-like, default=None
-        The classes to average over; the three MEGC classes ``(0, 1, 2)`` when None.
-        Every class in ``labels`` counts, also one absent from ``y_true`` and
-        ``y_pred`` (it scores 0), so that scores of subsets stay comparable. A label
-        of ``y_true`` or ``y_pred`` outside ``labels`` is an error (``["neg", "pos"]``
-        needs ``labels=["neg", "pos", "sur"]``).
+    %(y)s
+    %(labels)s
 
     Returns
     -------
-    score : float
+    %(score)s
 
     Notes
     -----
@@ -101,20 +133,18 @@ def uf1_score(y_true, y_pred, *, labels=None):
     return float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0))
 
 
+@Substitution(**_DOCS)
 def uar_score(y_true, y_pred, *, labels=None):
     """Unweighted average recall (balanced accuracy) over a fixed label set.
 
     Parameters
     ----------
-    y_true, y_pred : array-like of shape (n_samples,)
-        True and predicted classes.
-    labels : array-like, default=None
-        The classes to average over; ``(0, 1, 2)`` when None. A class with no true
-        sample has recall 0 and still counts. A label outside ``labels`` is an error.
+    %(y)s
+    %(labels)s
 
     Returns
     -------
-    score : float
+    %(score)s
 
     Notes
     -----
@@ -134,8 +164,17 @@ def uar_score(y_true, y_pred, *, labels=None):
     return float(recall_score(y_true, y_pred, labels=labels, average="macro", zero_division=0))
 
 
+@Substitution(**_DOCS)
 def war_score(y_true, y_pred):
     """Weighted average recall: the plain accuracy, as in the paper's Table 2.
+
+    Parameters
+    ----------
+    %(y)s
+
+    Returns
+    -------
+    %(score)s
 
     Examples
     --------
@@ -147,18 +186,39 @@ def war_score(y_true, y_pred):
     return float(np.mean(y_true == y_pred))
 
 
-uf1_scorer = make_scorer(uf1_score)
-uf1_scorer.__doc__ = """Per-fold UF1 scorer: ``cross_validate(..., scoring={"uf1": uf1_scorer})``.
+_SCORER_DOC = """Per-fold {name} scorer, for ``scoring={{"{key}": {key}_scorer}}``.
 
 The MEGC classes ``(0, 1, 2)``; for another encoding make one with
-``make_scorer(uf1_score, labels=[...])``. The mean of per-fold scores is **not** the
+``make_scorer({key}_score, labels=[...])``. The mean of per-fold scores is **not** the
 MEGC figure, which is computed once on the predictions pooled over all folds: use
 :func:`saatkit.protocol.evaluate_loso` for that.
+
+Parameters
+----------
+estimator : estimator
+    A fitted classifier.
+X : array-like or list of Clip
+    The fold's samples.
+y_true : array-like of shape (n_samples,)
+    Their classes.
+sample_weight : None
+    Not taken: the MEGC metrics weigh every sample alike.
+**kwargs
+    Passed to the estimator's ``predict``, as ``make_scorer`` does.
+
+Returns
+-------
+score : float
+    {name} of the fold's predictions.
 """
+uf1_scorer = make_scorer(uf1_score)
+uf1_scorer.__doc__ = _SCORER_DOC.format(name="UF1", key="uf1")
 uar_scorer = make_scorer(uar_score)
-uar_scorer.__doc__ = """Per-fold UAR scorer for ``cross_validate`` (see :data:`uf1_scorer`)."""
+uar_scorer.__doc__ = _SCORER_DOC.format(name="UAR", key="uar")
 war_scorer = make_scorer(war_score)
-war_scorer.__doc__ = """Per-fold WAR (accuracy) scorer for ``cross_validate``."""
+war_scorer.__doc__ = _SCORER_DOC.format(name="WAR (accuracy)", key="war").replace(
+    "\nThe MEGC classes ``(0, 1, 2)``; for another encoding make one with\n"
+    "``make_scorer(war_score, labels=[...])``. ", "\n")
 
 SCORERS = {"uf1": uf1_scorer, "uar": uar_scorer, "war": war_scorer}
 """dict: the scorers :func:`get_scorer` knows by name besides scikit-learn's."""

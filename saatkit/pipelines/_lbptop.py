@@ -35,8 +35,8 @@ def make_lbptop_pipeline(*, cropper=None, svm=None, output_size=128, n_frames=10
         block counts (25 x 25 centres per block at 128).
     n_frames : int, default=10
         TIM length.
-    radius, n_neighbors, grid, norm
-        LBP-TOP parameters, see :class:`~saatkit.features.LBPTOP`.
+    radius, n_neighbors, grid, norm : see :class:`~saatkit.features.LBPTOP`
+        LBP-TOP parameters, with its defaults.
     resampler : imbalanced-learn sampler or None, default=None
         A sampler such as ``imblearn.over_sampling.RandomOverSampler(random_state=0)``
         to rebalance the classes of each training fold before the SVM (the composite

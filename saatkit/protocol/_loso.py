@@ -9,10 +9,17 @@ from sklearn.utils.validation import column_or_1d
 from tqdm.auto import tqdm
 
 from ..clips import Clip
-from ..utils import thread_limit
+from ..utils import Substitution, thread_limit
 from ._checkpoint import Checkpoint
 from ._fingerprint import content_hash
 from ._result import LOSOResult
+
+_DATA = """estimator : estimator
+        Anything with ``fit`` and ``predict``, for example a Pipeline from clips to labels.
+    X : list of Clip or array-like of shape (n_samples, ...)
+        Samples.
+    y : array-like of shape (n_samples,)
+        Classes."""
 
 
 def _fit_predict(estimator, X, y, train, test, n_threads):
@@ -35,6 +42,7 @@ def _fingerprint(estimator, X, y, groups):
     return content_hash([estimator, data, np.asarray(y).tolist(), np.asarray(groups).tolist()])
 
 
+@Substitution(data=_DATA)
 def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, names=None,
                   labels=None, target_names=None, n_jobs=None, n_threads=1, checkpoint=None,
                   progress=False, verbose=0):
@@ -57,12 +65,7 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
 
     Parameters
     ----------
-    estimator : estimator
-        Anything with ``fit`` and ``predict``, for example a Pipeline from clips to labels.
-    X : list of Clip or array-like of shape (n_samples, ...)
-        Samples.
-    y : array-like of shape (n_samples,)
-        Classes.
+    %(data)s
     groups : array-like of shape (n_samples,)
         The fold of each sample: subjects for LOSO (unique across databases), databases
         for the Holdout-Database Evaluation.
@@ -173,6 +176,7 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
     )
 
 
+@Substitution(data=_DATA)
 def evaluate_holdout_database(estimator, X, y, database=None, **kwargs):
     """Holdout-Database Evaluation (MEGC 2018): train on the other databases.
 
@@ -181,12 +185,16 @@ def evaluate_holdout_database(estimator, X, y, database=None, **kwargs):
 
     Parameters
     ----------
-    estimator, X, y
-        As in :func:`evaluate_loso`.
+    %(data)s
     database : array-like of shape (n_samples,), default=None
         Database of each sample; taken from the clips when None.
     **kwargs
         Passed to :func:`evaluate_loso`.
+
+    Returns
+    -------
+    result : LOSOResult
+        Pooled predictions, one fold per database.
     """
     if database is None:
         if not (len(X) and isinstance(X[0], Clip)):
