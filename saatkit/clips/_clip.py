@@ -3,7 +3,7 @@
 from ..utils import Substitution
 from ._sources import (
     _COLOR,
-    _INDICES,
+    _READ,
     ArraySource,
     CropSource,
     FolderSource,
@@ -20,7 +20,13 @@ _CLIP_RETURN = """clip : Clip
             The new clip; its frames are read only when asked for."""
 # The sources' colour parameter, indented for a method's docstring.
 _COLOR_PARAM = _COLOR.replace("\n", "\n    ")
-_FROM = {"metadata": _METADATA_PARAM, "clip": _CLIP_RETURN, "color": _COLOR_PARAM}
+_FROM = {"metadata": _METADATA_PARAM, "clip": _CLIP_RETURN,
+         "color_metadata_clip": f"""{_COLOR_PARAM}
+        {_METADATA_PARAM}
+
+        Returns
+        -------
+        {_CLIP_RETURN}"""}
 
 
 class Clip:
@@ -63,7 +69,7 @@ class Clip:
     Examples
     --------
     >>> import numpy as np
-    >>> from saatkit.datasets import Clip
+    >>> from saatkit.clips import Clip
     >>> frames = np.zeros((5, 32, 32), dtype=np.uint8)
     >>> clip = Clip.from_frames(frames, subject="demo/s1", name="c1", fps=200, apex=2)
     >>> len(clip), clip.read([0, 4]).shape
@@ -101,12 +107,7 @@ class Clip:
             Folder holding the frames (``img46.jpg``, ``reg_img46.jpg``,
             ``006_05562.jpg``, ``image559740.bmp``, ...). Frames are ordered by the number
             in the file name.
-        %(color)s
-        %(metadata)s
-
-        Returns
-        -------
-        %(clip)s
+        %(color_metadata_clip)s
         """
         metadata.setdefault("name", str(path).rstrip("/\\").replace("\\", "/").split("/")[-1])
         return cls(FolderSource(path, color=color), **metadata)
@@ -120,12 +121,7 @@ class Clip:
         ----------
         path : str or Path
             The video file; its frame rate is the clip's ``fps`` unless given.
-        %(color)s
-        %(metadata)s
-
-        Returns
-        -------
-        %(clip)s
+        %(color_metadata_clip)s
         """
         source = VideoSource(path, color=color)
         if metadata.get("fps") is None and source.fps:
@@ -165,18 +161,11 @@ class Clip:
     def key(self):
         return _digest("clip", self.source.key, sorted(self.metadata.items()))
 
-    @Substitution(indices=_INDICES)
+    @Substitution(read=_READ)
     def read(self, indices=None):
-        """Read frames as uint8, ``(T, H, W, 3)`` RGB or ``(T, H, W)`` grey.
+        """Read frames as uint8, ``(n, H, W, 3)`` RGB or ``(n, H, W)`` grey.
 
-        Parameters
-        ----------
-        %(indices)s
-
-        Returns
-        -------
-        frames : ndarray of shape (n, H, W) or (n, H, W, 3)
-            The frames, in the order of ``indices``.
+        %(read)s
         """
         try:
             return self.source.read(indices)

@@ -59,6 +59,12 @@ def _stack(frames, paths):
     return np.stack(frames)
 
 
+def _check_color(color, choices):
+    if color not in choices:
+        names = ", ".join(repr(c) for c in choices[:-1]) + f" or {choices[-1]!r}"
+        raise ValueError(f"color must be {names}, got {color!r}.")
+
+
 def _check_indices(indices, n, owner):
     if indices is None:
         return np.arange(n)
@@ -79,6 +85,14 @@ def _check_indices(indices, n, owner):
 _INDICES = """indices : int or sequence of int, default=None
             0-based frame positions (negative ones count from the end); all frames
             when None."""
+_READ = f"""Parameters
+        ----------
+        {_INDICES}
+
+        Returns
+        -------
+        frames : ndarray of shape (n, H, W) or (n, H, W, 3)
+            The frames, grey or RGB, in the order of ``indices``."""
 _COLOR = """color : {"auto", "rgb", "grey"}, default="auto"
         Frame layout: "auto" takes it from the first frame (grey files give grey
         frames, colour files RGB)."""
@@ -98,18 +112,11 @@ class FrameSource:
     def __len__(self):
         return len(self.frame_numbers)
 
-    @Substitution(indices=_INDICES)
+    @Substitution(read=_READ)
     def read(self, indices=None):
-        """Read frames as uint8.
+        """Read frames as uint8, ``(n, H, W, 3)`` RGB or ``(n, H, W)`` grey.
 
-        Parameters
-        ----------
-        %(indices)s
-
-        Returns
-        -------
-        frames : ndarray of shape (n, H, W) or (n, H, W, 3)
-            The frames, grey or RGB, in the order of ``indices``.
+        %(read)s
         """
         return self._read(self.positions(indices))
 
@@ -171,8 +178,7 @@ class FolderSource(FrameSource):
         path = Path(path)
         if not path.is_dir():
             raise FileNotFoundError(f"Clip folder {path} does not exist.")
-        if color not in ("auto", "rgb", "grey"):
-            raise ValueError(f"color must be 'auto', 'rgb' or 'grey', got {color!r}.")
+        _check_color(color, ("auto", "rgb", "grey"))
         numbered = {}
         for entry in os.scandir(path):
             if not entry.is_file() or not entry.name.lower().endswith(IMAGE_EXTENSIONS):
@@ -248,8 +254,7 @@ class VideoSource(FrameSource):
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"Video file {path} does not exist.")
-        if color not in ("auto", "rgb", "grey"):
-            raise ValueError(f"color must be 'auto', 'rgb' or 'grey', got {color!r}.")
+        _check_color(color, ("auto", "rgb", "grey"))
         capture = cv2.VideoCapture(str(path))
         try:
             if not capture.isOpened():
@@ -376,8 +381,7 @@ class CropSource(FrameSource):
     """
 
     def __init__(self, parent, box, output_size, color="keep"):
-        if color not in ("keep", "rgb", "grey"):
-            raise ValueError(f"color must be 'keep', 'rgb' or 'grey', got {color!r}.")
+        _check_color(color, ("keep", "rgb", "grey"))
         x0, y0, x1, y1 = (int(round(v)) for v in box)
         if x1 <= x0 or y1 <= y0:
             raise ValueError(f"Crop box {tuple(box)} is empty: need x0 < x1 and y0 < y1.")

@@ -7,9 +7,9 @@ import pandas as pd
 
 from ..clips import MEGC_CLASSES
 from ._annotations import find_annotation_file
-from ._casme2 import CASME2_CODING_FILE, CASME2_MEGC_MAP, casme2_entries, casme2_hint
+from ._casme2 import CASME2, CASME2_CODING_FILE, CASME2_MEGC_MAP, casme2_hint
 from ._clip_table import build_bunch, check_root, index_entries
-from ._samm import SAMM_CODING_FILE, SAMM_MEGC_MAP, samm_entries, samm_hint
+from ._samm import SAMM, SAMM_CODING_FILE, SAMM_MEGC_MAP, samm_hint
 from ._smic import listed_smic_entry, smic_entries, smic_hint, warn_no_apex
 
 OFFICIAL_LIST = "combined_3class_gt.csv"
@@ -140,13 +140,13 @@ def load_megc2019(casme2=None, samm=None, smic=None, *, casme2_annotations=None,
         coding = find_annotation_file(
             casme2_annotations, root, CASME2_CODING_FILE, "casme2_annotations"
         )
-        sources["casme2"] = (index_entries(casme2_entries(root, coding)), CASME2_MEGC_MAP, coding)
+        sources["casme2"] = (index_entries(CASME2.entries(root, coding)), CASME2_MEGC_MAP, coding)
         hints["casme2"] = casme2_hint(root)
         roots["casme2"] = root
     if samm is not None:
         root = check_root(samm, "SAMM", "samm")
         coding = find_annotation_file(samm_annotations, root, SAMM_CODING_FILE, "samm_annotations")
-        sources["samm"] = (index_entries(samm_entries(root, coding)), SAMM_MEGC_MAP, coding)
+        sources["samm"] = (index_entries(SAMM.entries(root, coding)), SAMM_MEGC_MAP, coding)
         hints["samm"] = samm_hint(root)
         roots["samm"] = root
     if smic is not None:

@@ -18,8 +18,6 @@ _DOCS = {
         scores 0), so that scores of subsets stay comparable. A label of ``y_true`` or
         ``y_pred`` outside ``labels`` is an error (``["neg", "pos"]`` needs
         ``labels=["neg", "pos", "sur"]``).""",
-    "per_class": """scores : ndarray of shape (n_labels,)
-        One score per class of ``labels``, in its order.""",
     "score": """score : float
         Between 0 and 1.""",
 }
@@ -54,63 +52,61 @@ def _check_labels(y_true, y_pred, labels):
     return labels
 
 
-def _checked(y_true, y_pred, labels):
+def _score(metric, y_true, y_pred, labels, average):
+    """scikit-learn's ``metric`` over the declared labels, once they are checked."""
     y_true, y_pred = _check_pair(y_true, y_pred)
-    return y_true, y_pred, _check_labels(y_true, y_pred, labels)
+    labels = _check_labels(y_true, y_pred, labels)
+    return metric(y_true, y_pred, labels=labels, average=average, zero_division=0)
 
 
-@Substitution(**_DOCS)
+_DOCS["averaged"] = """Parameters
+    ----------
+    {y}
+    {labels}
+
+    Returns
+    -------
+    {score}""".format(**_DOCS)
+
+_PER_CLASS = """``sklearn.metrics.{function}`` with ``average=None`` and ``zero_division=0`` (a
+    class with no true sample{also} scores 0), over the declared ``labels``.
+
+    Parameters
+    ----------
+    {y}
+    {labels}
+
+    Returns
+    -------
+    scores : ndarray of shape (n_labels,)
+        One score per class of ``labels``, in its order.
+"""
+
+
+@Substitution(per_class=_PER_CLASS.format(function="f1_score", also=" and no prediction",
+                                          **_DOCS))
 def f1_per_class(y_true, y_pred, *, labels=None):
     """Per-class F1 = 2TP / (2TP + FP + FN), in the order of ``labels``.
 
-    ``sklearn.metrics.f1_score`` with ``average=None`` and ``zero_division=0`` (a class
-    with no true and no predicted sample scores 0), over the declared ``labels``.
-
-    Parameters
-    ----------
-    %(y)s
-    %(labels)s
-
-    Returns
-    -------
     %(per_class)s
     """
-    y_true, y_pred, labels = _checked(y_true, y_pred, labels)
-    return f1_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
+    return _score(f1_score, y_true, y_pred, labels, average=None)
 
 
-@Substitution(**_DOCS)
+@Substitution(per_class=_PER_CLASS.format(function="recall_score", also="", **_DOCS))
 def recall_per_class(y_true, y_pred, *, labels=None):
     """Per-class recall (the guideline's Acc_c) = TP / n_c, in the order of ``labels``.
 
-    ``sklearn.metrics.recall_score`` with ``average=None`` and ``zero_division=0``, over
-    the declared ``labels``.
-
-    Parameters
-    ----------
-    %(y)s
-    %(labels)s
-
-    Returns
-    -------
     %(per_class)s
     """
-    y_true, y_pred, labels = _checked(y_true, y_pred, labels)
-    return recall_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
+    return _score(recall_score, y_true, y_pred, labels, average=None)
 
 
 @Substitution(**_DOCS)
 def uf1_score(y_true, y_pred, *, labels=None):
     """Unweighted F1 (macro F1) over a fixed label set.
 
-    Parameters
-    ----------
-    %(y)s
-    %(labels)s
-
-    Returns
-    -------
-    %(score)s
+    %(averaged)s
 
     Notes
     -----
@@ -129,22 +125,14 @@ def uf1_score(y_true, y_pred, *, labels=None):
     >>> round(uf1_score([0, 0, 1, 2], [0, 1, 1, 2]), 4)
     0.7778
     """
-    y_true, y_pred, labels = _checked(y_true, y_pred, labels)
-    return float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0))
+    return float(_score(f1_score, y_true, y_pred, labels, average="macro"))
 
 
 @Substitution(**_DOCS)
 def uar_score(y_true, y_pred, *, labels=None):
     """Unweighted average recall (balanced accuracy) over a fixed label set.
 
-    Parameters
-    ----------
-    %(y)s
-    %(labels)s
-
-    Returns
-    -------
-    %(score)s
+    %(averaged)s
 
     Notes
     -----
@@ -160,8 +148,7 @@ def uar_score(y_true, y_pred, *, labels=None):
     >>> round(uar_score([0, 0, 1, 2], [0, 1, 1, 2]), 4)
     0.8333
     """
-    y_true, y_pred, labels = _checked(y_true, y_pred, labels)
-    return float(recall_score(y_true, y_pred, labels=labels, average="macro", zero_division=0))
+    return float(_score(recall_score, y_true, y_pred, labels, average="macro"))
 
 
 @Substitution(**_DOCS)
