@@ -11,16 +11,15 @@ from ._checks import check_clips, check_face_images
 from ._classes import MEGC_CLASSES, MEGC_LABELS
 from ._clip import Clip
 from ._clipwise import map_clips
+from ._crop import CropSource, cut_box
 from ._files import atomic_write
 from ._grey import GREY_WEIGHTS, to_grey
 from ._sources import (
     IMAGE_EXTENSIONS,
     ArraySource,
-    CropSource,
     FolderSource,
     FrameSource,
     VideoSource,
-    cut_box,
 )
 
 __all__ = [

@@ -1,11 +1,11 @@
 """One micro-expression sample: a lazy clip of frames with its metadata."""
 
 from ..utils import Substitution
+from ._crop import CropSource
 from ._sources import (
     _COLOR,
     _READ,
     ArraySource,
-    CropSource,
     FolderSource,
     FrameSource,
     VideoSource,

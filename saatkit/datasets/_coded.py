@@ -63,10 +63,11 @@ class CodedDatabase:
         annotations = find_annotation_file(annotations, root, self.coding_file)
         entries, target_names = assign_labels(
             self.entries(root, annotations), classes, self.megc_map, self.classes,
-            self.emotions, self.title,
+            self.emotions, self.title, stacklevel=4,
         )
         sheet = f" (sheet {self.sheet})" if isinstance(self.sheet, str) else ""
         descr = (f"{self.title} {self.kind} ({self.fps} fps) from {root}, annotated by "
                  f"{annotations}{sheet}; classes: {', '.join(target_names)}.")
+        # One frame deeper than a loader that builds its Bunch itself.
         return build_bunch(entries, target_names=target_names, strict=strict, descr=descr,
-                           hints={self.key: hint(root)})
+                           hints={self.key: hint(root)}, stacklevel=4)

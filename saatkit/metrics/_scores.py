@@ -79,8 +79,7 @@ _PER_CLASS = """``sklearn.metrics.{function}`` with ``average=None`` and ``zero_
     Returns
     -------
     scores : ndarray of shape (n_labels,)
-        One score per class of ``labels``, in its order.
-"""
+        One score per class of ``labels``, in its order."""
 
 
 @Substitution(per_class=_PER_CLASS.format(function="f1_score", also=" and no prediction",

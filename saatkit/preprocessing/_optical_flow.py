@@ -175,7 +175,7 @@ class OpticalFlow(TransformerMixin, BaseEstimator):
 
     For each clip, the onset frame (``clip.onset``, or the first frame when the clip has
     none) and the apex frame (``clip.apex``) are read, nothing else; both are made grey
-    (``cv2.cvtColor(..., COLOR_RGB2GRAY)``), the flow is computed from onset to apex at the
+    (:func:`saatkit.clips.to_grey`), the flow is computed from onset to apex at the
     clip's own resolution, resized to ``output_size x output_size`` and the strain is
     computed on the resized field.
 

@@ -144,6 +144,38 @@ def _check_styles(styles):
     return dict(styles)
 
 
+def _check_max_frames(max_frames):
+    if max_frames is None:
+        return None
+    if not isinstance(max_frames, numbers.Integral) or max_frames < 8:
+        raise ValueError(f"max_frames must be an int of at least 8 or None, got {max_frames!r}.")
+    return int(max_frames)
+
+
+def _check_intensity(intensity):
+    if (not isinstance(intensity, numbers.Real) or isinstance(intensity, bool)
+            or not np.isfinite(intensity) or intensity <= 0):
+        raise ValueError(f"intensity must be a positive number, got {intensity!r}.")
+
+
+def _as_bunch(clips, rows, descr):
+    """The clips and their table (one row per clip) as the loaders return them."""
+    frame = pd.DataFrame(rows)
+    for column in ("onset", "apex", "offset"):
+        frame[column] = frame[column].astype("Int64")
+    frame["label"] = frame["label"].astype(np.int64)
+    frame["n_frames"] = frame["n_frames"].astype(np.int64)
+    return Bunch(
+        X=clips,
+        y=frame["label"].to_numpy(),
+        groups=frame["subject"].to_numpy(dtype=str),
+        database=frame["database"].to_numpy(dtype=str),
+        frame=frame,
+        target_names=list(MEGC_CLASSES),
+        DESCR=descr,
+    )
+
+
 def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, styles=None,
                             intensity=1.0, random_state=0):
     """Make the synthetic MEGC 2019 composite: 442 clips of 68 synthetic subjects.
@@ -236,15 +268,9 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
     """
     check_catalogue()
     scale = check_scale(scale)
-    if max_frames is not None:
-        if not isinstance(max_frames, numbers.Integral) or max_frames < 8:
-            raise ValueError(
-                f"max_frames must be an int of at least 8 or None, got {max_frames!r}.")
-        max_frames = int(max_frames)
+    max_frames = _check_max_frames(max_frames)
     styles = _check_styles(styles)
-    if (not isinstance(intensity, numbers.Real) or isinstance(intensity, bool)
-            or not np.isfinite(intensity) or intensity <= 0):
-        raise ValueError(f"intensity must be a positive number, got {intensity!r}.")
+    _check_intensity(intensity)
     peak_range = (MICRO_PEAK[0] * intensity, MICRO_PEAK[1] * intensity)
     seed = _seed(random_state)
     clips, rows = [], []
@@ -292,17 +318,4 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
                         "action_units": units,
                         "peak": round(peak, 6), "fps": fps, "style": style,
                     })
-    frame = pd.DataFrame(rows)
-    for column in ("onset", "apex", "offset"):
-        frame[column] = frame[column].astype("Int64")
-    frame["label"] = frame["label"].astype(np.int64)
-    frame["n_frames"] = frame["n_frames"].astype(np.int64)
-    return Bunch(
-        X=clips,
-        y=frame["label"].to_numpy(),
-        groups=frame["subject"].to_numpy(dtype=str),
-        database=frame["database"].to_numpy(dtype=str),
-        frame=frame,
-        target_names=list(MEGC_CLASSES),
-        DESCR=_megc_descr(intensity, peak_range),
-    )
+    return _as_bunch(clips, rows, _megc_descr(intensity, peak_range))
