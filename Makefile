@@ -26,6 +26,7 @@ quick-demo: $(STAMP)
 	$(BIN)/saatkit demo --quick --n-jobs $(N_JOBS)
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest
 
 bench: $(STAMP)

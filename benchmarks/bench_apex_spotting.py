@@ -7,7 +7,8 @@ its apex on the crops (size 0: on the uncropped frames). Printed per method, sty
 size: the share of clips whose spotted apex is within 1 and within 3 frames of the true
 one, the median error in frames, and the median share of the apex's expression
 intensity that the spotted frame shows (the rise and fall are smooth, so a frame a few
-frames off can still show most of the expression). Algorithm 1 ("lbp") is used as the paper gives it; only its input changes.
+frames off can still show most of the expression). Algorithm 1 ("lbp") is used as the
+paper gives it; only its input changes.
 
     python benchmarks/bench_apex_spotting.py [--quick] [--clips 20] [--sizes 32 64 128]
         [--max-frames N] [--intensity 1] [--random-state 0]
@@ -24,7 +25,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 
 from saatkit.datasets import Clip, make_synthetic_megc2019
-from saatkit.datasets._synthetic_motion import intensity_profile
+from saatkit.datasets.synthetic._motion import intensity_profile
 from saatkit.preprocessing import ApexSpotter, FaceCropper
 
 DATABASES = ("smic", "casme2", "samm")

@@ -77,13 +77,13 @@ def bench(label, clip, detectors, apex_methods, repeat):
     rows = []
     for detector in detectors:
         cropper = FaceCropper(detector).fit([clip])
-        t = best_of(repeat, lambda: cropper.transform([clip])[0].read())
+        t = best_of(repeat, lambda cropper=cropper: cropper.transform([clip])[0].read())
         rows.append((label, f"crop ({detector})", n, t))
     faces = FaceCropper().fit_transform([clip])[0]
     for method in apex_methods:
         spotter = ApexSpotter(method).fit([faces])
         apex = spotter.spot(faces)[0]
-        t = best_of(repeat, lambda: spotter.spot(faces))
+        t = best_of(repeat, lambda spotter=spotter: spotter.spot(faces))
         rows.append((label, f"apex ({method}) {apex} vs {int(0.6 * n)}", n, t))
     return rows
 

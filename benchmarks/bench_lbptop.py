@@ -58,9 +58,12 @@ def lbptop_loops(volume, radius=RADIUS, p=P, grid=GRID):
     rows, cols = grid
     block_h, block_w = (height - 2 * border) // rows, (width - 2 * border) // cols
     angles = [2 * math.pi * i / p for i in range(p)]
-    xy = [(math.floor(rx * math.cos(a) + 0.5), math.floor(-ry * math.sin(a) + 0.5)) for a in angles]
-    xt = [(math.floor(rx * math.cos(a) + 0.5), math.floor(rt * math.sin(a) + 0.5)) for a in angles]
-    yt = [(math.floor(-ry * math.sin(a) + 0.5), math.floor(rt * math.cos(a) + 0.5)) for a in angles]
+    def rounded(value):
+        return math.floor(value + 0.5)
+
+    xy = [(rounded(rx * math.cos(a)), rounded(-ry * math.sin(a))) for a in angles]
+    xt = [(rounded(rx * math.cos(a)), rounded(rt * math.sin(a))) for a in angles]
+    yt = [(rounded(-ry * math.sin(a)), rounded(rt * math.cos(a))) for a in angles]
     hist = [[[0] * 2**p for _ in range(3)] for _ in range(rows * cols)]
     for t in range(rt, t_len - rt):
         for y in range(border, height - border):
@@ -133,11 +136,16 @@ def main():
     t_loop_small, ref_small = best_of(lambda: lbptop_loops(small), 1)
     np.testing.assert_allclose(lbptop.transform(small[None])[0], ref_small, atol=1e-12)
     t_len, h, w = volumes.shape[1:]
-    centres = lambda hh, ww: (t_len - 2 * RADIUS[2]) * (hh - 2) * (ww - 2)
+
+    def centres(hh, ww):
+        return (t_len - 2 * RADIUS[2]) * (hh - 2) * (ww - 2)
+
     scale = centres(h, w) / centres(crop, crop)
     t_loop = t_loop_small * scale
 
-    per = lambda seconds, n=n_clips: seconds / n
+    def per(seconds):
+        return seconds / n_clips
+
     fast = per(t_tim) + per(t_lbp)
     reference = t_tim_ref + t_loop
     rows = [

@@ -26,7 +26,12 @@ from skimage.metrics import structural_similarity
 
 from saatkit.datasets import make_synthetic_megc2019
 from saatkit.preprocessing import (
-    STYLE_PRESETS, ApexSpotter, FaceCropper, StyleAggregator, plot_style_grid, style_gap,
+    STYLE_PRESETS,
+    ApexSpotter,
+    FaceCropper,
+    StyleAggregator,
+    plot_style_grid,
+    style_gap,
 )
 from saatkit.preprocessing._style_samples import make_styled_faces
 

@@ -37,12 +37,13 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
+from saatkit.clips import cut_box, map_clips  # noqa: E402
 from saatkit.datasets import (  # noqa: E402
-    make_synthetic_expressions, make_synthetic_megc2019, synthetic_landmarks,
+    make_synthetic_expressions,
+    make_synthetic_megc2019,
+    synthetic_landmarks,
 )
-from saatkit.datasets._sources import cut_box  # noqa: E402
 from saatkit.preprocessing._face_models import detect_faces, landmarks_68  # noqa: E402
-from saatkit.utils import map_clips  # noqa: E402
 
 DATABASES = ("smic", "casme2", "samm")
 SIZE = 48

@@ -45,7 +45,30 @@ autodoc_typehints = "none"
 
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
-numpydoc_validation_checks = set()
+# numpydoc validates every docstring it renders against all its checks but these:
+# - SA01, ES01: a See Also section and an extended summary are optional; short helpers
+#   need neither.
+# - EX01: Examples are required of public estimators and functions (house style, run as
+#   doctests), not of each of their methods.
+# - RT02: a returned value is named (``self : object``, ``score : float``), as in
+#   scikit-learn, so the first line holds a name, not only a type.
+# - RT03, PR07: ``self`` returned by ``fit`` and ``y`` that a step ignores say what
+#   they are in their type line (``y : None``, ``self : object``).
+# - PR08, RT04, RT05, SS05: capitals, full stops and verb forms are left to review.
+numpydoc_validation_checks = {
+    "all", "SA01", "ES01", "EX01", "RT02", "RT03", "PR07", "PR08", "RT04", "RT05", "SS05",
+}
+numpydoc_validation_exclude = {
+    # Module constants: numpydoc sees their type's docstring (tuple, dict), not the
+    # one that follows the assignment and that autodoc renders.
+    r"\.[A-Z][A-Z0-9_]*$",
+    # skorch's NeuralNet hooks, overridden by the networks: skorch documents them.
+    r"^saatkit\.nn\.\w+\.(get_dataset|get_loss|infer|initialize_\w+|load_params"
+    r"|on_train_begin|on_train_end|partial_fit)$",
+    # Rewritten by other parts of issue 14 (presets as functions, tags for stateless
+    # steps); document them there and drop these two lines.
+    r"^saatkit\.pipelines\.(split_method|stateless_prefix)$",
+}
 numpydoc_xref_param_type = False
 
 html_theme = "alabaster"

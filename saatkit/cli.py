@@ -72,7 +72,7 @@ def _run_config(args):
 def _spot_apex(args):
     from matplotlib.figure import Figure
 
-    from .datasets import Clip
+    from .clips import Clip
     from .preprocessing import ApexSpotter, FaceCropper, plot_apex_curve
 
     path = Path(args.path)
@@ -84,7 +84,8 @@ def _spot_apex(args):
           f"(frame number {clip.frame_numbers[apex]})")
     plot = Path(args.plot) if args.plot else Path(f"{path.name}_apex.png")
     figure = Figure(figsize=(7, 3), layout="constrained")
-    plot_apex_curve(d, apex, ax=figure.subplots(), title=f"{path.name}: d(i), method {args.method}")
+    plot_apex_curve(d, apex, ax=figure.subplots(),
+                    title=f"{path.name}: d(i), method {args.method}")
     figure.savefig(plot, dpi=110)
     print(f"d(i) plotted in {plot}")
 

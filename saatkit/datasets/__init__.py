@@ -1,16 +1,25 @@
-"""Clips, the real micro-expression database loaders and the built-in synthetic benchmark."""
+"""The real micro-expression database loaders and the built-in synthetic benchmark.
 
+The sample type, :class:`Clip`, and its frame sources live in :mod:`saatkit.clips`;
+they are re-exported here, where users first meet them.
+"""
+
+from ..clips import (
+    ArraySource,
+    Clip,
+    CropSource,
+    FolderSource,
+    FrameSource,
+    VideoSource,
+    check_clips,
+)
 from ._annotations import AnnotationWarning, MissingClipsError, MissingClipWarning
 from ._casme2 import load_casme2
-from ._clip import Clip, check_clips
 from ._expression_images import load_expression_images
 from ._megc2019 import load_megc2019
 from ._samm import load_samm
 from ._smic import load_smic
-from ._sources import ArraySource, CropSource, FolderSource, FrameSource, VideoSource
-from ._synthetic import make_synthetic_megc2019
-from ._synthetic_expressions import make_synthetic_expressions
-from ._synthetic_source import synthetic_landmarks
+from .synthetic import make_synthetic_expressions, make_synthetic_megc2019, synthetic_landmarks
 
 __all__ = [
     "AnnotationWarning",

@@ -27,8 +27,13 @@ class MissingClipWarning(UserWarning):
 class MissingClipsError(FileNotFoundError):
     """Annotated clips have no frames on disk (``strict=True``).
 
-    ``listing`` names the clips; ``advice`` says what to do, in the caller's terms (a
-    configuration file replaces the Python advice with its own keys).
+    Parameters
+    ----------
+    listing : str
+        The missing clips, one per line.
+    advice : str
+        What to do, in the caller's terms (a configuration file replaces the Python
+        advice with its own keys).
     """
 
     def __init__(self, listing, advice):

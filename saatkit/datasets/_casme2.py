@@ -1,20 +1,7 @@
 """CASME II, read from its folders and coding file as distributed."""
 
-from ._annotations import (
-    check_annotated_frames,
-    find_annotation_file,
-    parse_frame_number,
-    parse_subject,
-    read_coding_sheet,
-)
-from ._clip_table import (
-    ClipEntry,
-    assign_labels,
-    build_bunch,
-    check_root,
-    index_entries,
-    subfolders,
-)
+from ._clip_table import subfolders
+from ._coded import CodedDatabase
 
 CASME2_FPS = 200
 CASME2_CODING_FILE = "CASME2-coding-20140508.xlsx"
@@ -27,42 +14,15 @@ CASME2_MEGC_MAP = {"disgust": 0, "repression": 0, "happiness": 1, "surprise": 2}
 # The usual 5-class CASME II protocol (sadness and fear, 9 clips, are dropped).
 CASME2_CLASSES = ("disgust", "happiness", "others", "repression", "surprise")
 # Every emotion of the coding file; another one is a misspelling, reported by row.
-CASME2_EMOTIONS = {*CASME2_CLASSES, "sadness", "fear"}
+CASME2_EMOTIONS = frozenset({*CASME2_CLASSES, "sadness", "fear"})
 
 
-def casme2_entries(root, annotations):
-    """One unlabelled entry per row of the CASME II coding file, in the file's order."""
-    table = read_coding_sheet(annotations, _COLUMNS, "Filename", what="CASME II coding file")
-    entries = []
-    for record in table.to_dict("records"):
-        source = f"{annotations.name} row {record['row']}"
-        number = parse_subject(record["subject"], 2, source)
-        raw = {
-            "onset": record["onsetframe"],
-            "apex": record["apexframe"],
-            "offset": record["offsetframe"],
-        }
-        onset, apex, offset, defects = check_annotated_frames(
-            *(parse_frame_number(raw[k]) for k in ("onset", "apex", "offset")), raw
-        )
-        entries.append(
-            ClipEntry(
-                database="casme2",
-                subject=f"casme2/sub{number}",
-                name=record["filename"],
-                path=root / f"sub{number}" / record["filename"],
-                fps=CASME2_FPS,
-                emotion=str(record["estimatedemotion"]).strip().lower(),
-                label=None,
-                source=source,
-                onset=onset,
-                apex=apex,
-                offset=offset,
-                defects=defects,
-            )
-        )
-    index_entries(entries)
-    return entries
+CASME2 = CodedDatabase(
+    key="casme2", title="CASME II", fps=CASME2_FPS, coding_file=CASME2_CODING_FILE,
+    columns=_COLUMNS, sheet=0, subject_digits=2, folder_prefix="sub",
+    megc_map=CASME2_MEGC_MAP, classes=CASME2_CLASSES, emotions=CASME2_EMOTIONS,
+    kind="micro-expression clips",
+)
 
 
 def casme2_hint(root):
@@ -139,17 +99,4 @@ def load_casme2(root, annotations=None, *, classes="megc", strict=True):
     >>> len(data.X), data.target_names  # doctest: +SKIP
     (147, ['negative', 'positive', 'surprise'])
     """
-    root = check_root(root, "CASME II")
-    annotations = find_annotation_file(annotations, root, CASME2_CODING_FILE)
-    entries, target_names = assign_labels(
-        casme2_entries(root, annotations), classes, CASME2_MEGC_MAP, CASME2_CLASSES,
-        CASME2_EMOTIONS, "CASME II",
-    )
-    descr = (
-        f"CASME II micro-expression clips ({CASME2_FPS} fps) from {root}, annotated by "
-        f"{annotations}; classes: {', '.join(target_names)}."
-    )
-    return build_bunch(
-        entries, target_names=target_names, strict=strict, descr=descr,
-        hints={"casme2": casme2_hint(root)},
-    )
+    return CASME2.load(root, annotations, classes, strict, casme2_hint)

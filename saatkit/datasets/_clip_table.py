@@ -9,11 +9,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from ..clips import IMAGE_EXTENSIONS, MEGC_CLASSES, Clip
 from ._annotations import AnnotationWarning, MissingClipsError, MissingClipWarning
-from ._clip import Clip
-from ._sources import IMAGE_EXTENSIONS
-
-MEGC_CLASSES = ("negative", "positive", "surprise")
 
 # Missing clips named in one error message; the rest are counted.
 _LISTED = 10
@@ -90,7 +87,76 @@ def _missing_message(absent, hint):
     return "\n".join(lines) + (f"\n{hint}" if hint else "")
 
 
-def build_bunch(entries, *, target_names, strict, descr, hints=None):
+def _open_all(entries):
+    """The clips that open, as (entry, clip), and the entries that do not, with why."""
+    clips, absent = [], []
+    for entry in entries:
+        clip, reason = _open_clip(entry)
+        if clip is None:
+            absent.append((entry, reason))
+        else:
+            clips.append((entry, clip))
+    return clips, absent
+
+
+def _check_absent(n_entries, clips, absent, strict, hints, stacklevel):
+    """Refuse or report the clips with no frames on disk, naming a wrong root."""
+    found = {e.database for e, _ in clips}
+    empty = [database for database in (hints or {})
+             if database not in found and any(e.database == database for e, _ in absent)]
+    wrong_roots = "\n".join(hints[database] for database in empty)
+    if absent and strict:
+        raise MissingClipsError(
+            f"{len(absent)} of {n_entries} annotated clips have no frames on disk:\n"
+            + _missing_message(absent, wrong_roots),
+            "Pass strict=False to load the clips that are there and list the others.")
+    if empty and clips:
+        # A partial copy is one thing; a whole database without a clip is a wrong root.
+        raise FileNotFoundError(
+            f"No clip of {' or '.join(empty)} found under the folder given for it; with "
+            f"strict=False a partial copy loads, but not an empty one.\n{wrong_roots}")
+    for entry, _ in clips:
+        if entry.defects:
+            warnings.warn(
+                f"{entry.database} clip {entry.id} ({entry.source}): "
+                f"{'; '.join(entry.defects)}.",
+                AnnotationWarning,
+                stacklevel=stacklevel + 1,
+            )
+    if absent:
+        warnings.warn(
+            f"Skipped {len(absent)} of {n_entries} annotated clips with no frames on "
+            f"disk (listed in the result's `missing`):\n" + _missing_message(absent, None),
+            MissingClipWarning,
+            stacklevel=stacklevel + 1,
+        )
+    if not clips:
+        raise ValueError(
+            "No clip could be loaded: none of the annotated clips has frames on disk."
+            + (f"\n{wrong_roots}" if wrong_roots else "")
+        )
+
+
+def _clip_frame(clips):
+    """One row per loaded clip: what the Bunch's ``frame`` holds."""
+    return pd.DataFrame(
+        {
+            "database": [e.database for e, _ in clips],
+            "subject": [e.subject for e, _ in clips],
+            "name": [e.name for e, _ in clips],
+            "label": np.array([e.label for e, _ in clips], dtype=np.int64),
+            "emotion": [e.emotion for e, _ in clips],
+            "onset": pd.array([e.onset for e, _ in clips], dtype="Int64"),
+            "apex": pd.array([e.apex for e, _ in clips], dtype="Int64"),
+            "offset": pd.array([e.offset for e, _ in clips], dtype="Int64"),
+            "n_frames": np.array([len(c) for _, c in clips], dtype=np.int64),
+            "path": [str(e.path) for e, _ in clips],
+            "note": ["; ".join(e.notes + e.defects) for e, _ in clips],
+        }
+    )
+
+
+def build_bunch(entries, *, target_names, strict, descr, hints=None, stacklevel=3):
     """Open every entry's folder and return the loaders' Bunch.
 
     Parameters
@@ -107,66 +173,16 @@ def build_bunch(entries, *, target_names, strict, descr, hints=None):
     hints : dict, default=None
         Database -> what its root must hold; said when none of that database's clips
         is found on disk (a wrong root rather than a partial copy).
+    stacklevel : int, default=3
+        Of the warnings: 3 points at the code that called the public loader, when the
+        loader calls this directly.
     """
     if not entries:
         raise ValueError(f"No annotated clip has one of the classes {list(target_names)}: "
                          "there is nothing to load.")
-    clips, absent = [], []
-    for entry in entries:
-        clip, reason = _open_clip(entry)
-        if clip is None:
-            absent.append((entry, reason))
-            continue
-        clips.append((entry, clip))
-    found = {e.database for e, _ in clips}
-    empty = [database for database in (hints or {})
-             if database not in found and any(e.database == database for e, _ in absent)]
-    wrong_roots = "\n".join(hints[database] for database in empty)
-    if absent and strict:
-        raise MissingClipsError(
-            f"{len(absent)} of {len(entries)} annotated clips have no frames on disk:\n"
-            + _missing_message(absent, wrong_roots),
-            "Pass strict=False to load the clips that are there and list the others.")
-    if empty and clips:
-        # A partial copy is one thing; a whole database without a clip is a wrong root.
-        raise FileNotFoundError(
-            f"No clip of {' or '.join(empty)} found under the folder given for it; with "
-            f"strict=False a partial copy loads, but not an empty one.\n{wrong_roots}")
-    for entry, _ in clips:
-        if entry.defects:
-            warnings.warn(
-                f"{entry.database} clip {entry.id} ({entry.source}): "
-                f"{'; '.join(entry.defects)}.",
-                AnnotationWarning,
-                stacklevel=3,
-            )
-    if absent:
-        warnings.warn(
-            f"Skipped {len(absent)} of {len(entries)} annotated clips with no frames on "
-            f"disk (listed in the result's `missing`):\n" + _missing_message(absent, None),
-            MissingClipWarning,
-            stacklevel=3,
-        )
-    if not clips:
-        raise ValueError(
-            "No clip could be loaded: none of the annotated clips has frames on disk."
-            + (f"\n{wrong_roots}" if wrong_roots else "")
-        )
-    frame = pd.DataFrame(
-        {
-            "database": [e.database for e, _ in clips],
-            "subject": [e.subject for e, _ in clips],
-            "name": [e.name for e, _ in clips],
-            "label": np.array([e.label for e, _ in clips], dtype=np.int64),
-            "emotion": [e.emotion for e, _ in clips],
-            "onset": pd.array([e.onset for e, _ in clips], dtype="Int64"),
-            "apex": pd.array([e.apex for e, _ in clips], dtype="Int64"),
-            "offset": pd.array([e.offset for e, _ in clips], dtype="Int64"),
-            "n_frames": np.array([len(c) for _, c in clips], dtype=np.int64),
-            "path": [str(e.path) for e, _ in clips],
-            "note": ["; ".join(e.notes + e.defects) for e, _ in clips],
-        }
-    )
+    clips, absent = _open_all(entries)
+    _check_absent(len(entries), clips, absent, strict, hints, stacklevel)
+    frame = _clip_frame(clips)
     counts = Counter(frame["label"])
     summary = (
         f"{len(frame)} clips, {frame['subject'].nunique()} subjects; per class: "
@@ -205,7 +221,8 @@ def subfolders(path):
     return shown or "none"
 
 
-def assign_labels(entries, classes, megc_map, original_classes, emotions, database):
+def assign_labels(entries, classes, megc_map, original_classes, emotions, database,
+                  stacklevel=3):
     """Label entries by ``classes`` and keep those that have a class.
 
     Parameters
@@ -221,6 +238,8 @@ def assign_labels(entries, classes, megc_map, original_classes, emotions, databa
         misspelling) is dropped with an :class:`AnnotationWarning` naming its row.
     database : str
         The database's name, for that warning.
+    stacklevel : int, default=3
+        Of that warning, as in :func:`build_bunch`.
 
     Returns
     -------
@@ -240,7 +259,7 @@ def assign_labels(entries, classes, megc_map, original_classes, emotions, databa
             warnings.warn(
                 f"{entry.database} clip {entry.id} ({entry.source}): emotion "
                 f"{entry.emotion!r} is not a {database} emotion ({', '.join(sorted(emotions))}); "
-                "the clip is left out.", AnnotationWarning, stacklevel=3)
+                "the clip is left out.", AnnotationWarning, stacklevel=stacklevel)
             continue
         label = lookup.get(entry.emotion)
         if label is not None:

@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._clip_table import MEGC_CLASSES
+from ..clips import IMAGE_EXTENSIONS, MEGC_CLASSES
 from ._expression_pairs import bu3dfe_items, is_bu3dfe_layout, neutral_partners
-from ._sources import IMAGE_EXTENSIONS
 
 # Usual class names of expression sets (FER2013, CK+, RAF-DB, JAFFE folders) and the
 # BU-3DFE codes (AN, DI, FE, HA, SA, SU, NE); neutral has no MEGC class.

@@ -10,7 +10,7 @@ sequences start neutral and end at the peak) list the pairs themselves in a CSV.
 import re
 from pathlib import Path
 
-from ._sources import IMAGE_EXTENSIONS
+from ..clips import IMAGE_EXTENSIONS
 
 BU3DFE_NAME = re.compile(
     r"^(?P<subject>[FM]\d{4})_(?P<emotion>[A-Z]{2})(?P<level>\d{2})(?P<race>[A-Z]{2})_F2D$",

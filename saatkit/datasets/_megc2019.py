@@ -5,14 +5,16 @@ from importlib import resources
 
 import pandas as pd
 
+from ..clips import MEGC_CLASSES
 from ._annotations import find_annotation_file
-from ._casme2 import CASME2_CODING_FILE, CASME2_MEGC_MAP, casme2_entries, casme2_hint
-from ._clip_table import MEGC_CLASSES, build_bunch, check_root, index_entries
-from ._samm import SAMM_CODING_FILE, SAMM_MEGC_MAP, samm_entries, samm_hint
+from ._casme2 import CASME2, casme2_hint
+from ._clip_table import build_bunch, check_root, index_entries
+from ._samm import SAMM, samm_hint
 from ._smic import listed_smic_entry, smic_entries, smic_hint, warn_no_apex
 
 OFFICIAL_LIST = "combined_3class_gt.csv"
 _DATABASES = ("casme2", "samm", "smic")
+_CODING_FILES = {db.key: db.coding_file for db in (CASME2, SAMM)}
 
 
 def megc2019_clip_list():
@@ -50,6 +52,36 @@ def _first_subjects(table, n_subjects):
     for _, subjects in table.groupby("database")["subject"]:
         keep.update(sorted(set(subjects))[:n_subjects])
     return table[table["subject"].isin(keep)]
+
+
+def _listed_entries(sources, subjects_per_database):
+    """The entries of the official list's clips, labelled as the list labels them."""
+    entries = []
+    for row in _first_subjects(megc2019_clip_list(), subjects_per_database).itertuples(
+            index=False):
+        if row.database not in sources:
+            continue
+        index, megc_map, origin = sources[row.database]
+        entry = index.get((row.subject, row.name))
+        if entry is None and row.database == "smic":
+            entry = listed_smic_entry(origin, row.name, row.label)
+        elif entry is None:
+            raise ValueError(
+                f"The official MEGC 2019 list names {row.database} clip "
+                f"{row.subject}/{row.name}, which {origin} does not annotate; "
+                f"the composite needs the coding file {_CODING_FILES[row.database]}."
+            )
+        mapped = megc_map.get(entry.emotion)
+        if mapped != row.label:
+            entry.defects.append(
+                f"the official list labels it {MEGC_CLASSES[row.label]}, but its annotated "
+                f"emotion {entry.emotion!r} maps to "
+                f"{'no MEGC class' if mapped is None else MEGC_CLASSES[mapped]}; "
+                "the official label is kept"
+            )
+        entry.label = row.label
+        entries.append(entry)
+    return entries
 
 
 def load_megc2019(casme2=None, samm=None, smic=None, *, casme2_annotations=None,
@@ -134,54 +166,20 @@ def load_megc2019(casme2=None, samm=None, smic=None, *, casme2_annotations=None,
     if casme2 is None and samm is None and smic is None:
         raise ValueError("Give the folder of at least one database: casme2=, samm= or smic=.")
     sources, hints, roots = {}, {}, {}
-    if casme2 is not None:
-        root = check_root(casme2, "CASME II", "casme2")
-        coding = find_annotation_file(
-            casme2_annotations, root, CASME2_CODING_FILE, "casme2_annotations"
-        )
-        sources["casme2"] = (index_entries(casme2_entries(root, coding)), CASME2_MEGC_MAP, coding)
-        hints["casme2"] = casme2_hint(root)
-        roots["casme2"] = root
-    if samm is not None:
-        root = check_root(samm, "SAMM", "samm")
-        coding = find_annotation_file(samm_annotations, root, SAMM_CODING_FILE, "samm_annotations")
-        sources["samm"] = (index_entries(samm_entries(root, coding)), SAMM_MEGC_MAP, coding)
-        hints["samm"] = samm_hint(root)
-        roots["samm"] = root
+    for db, root, annotations, hint in ((CASME2, casme2, casme2_annotations, casme2_hint),
+                                        (SAMM, samm, samm_annotations, samm_hint)):
+        if root is not None:
+            root = roots[db.key] = check_root(root, db.title, db.key)
+            coding = find_annotation_file(annotations, root, db.coding_file,
+                                          f"{db.key}_annotations")
+            sources[db.key] = (index_entries(db.entries(root, coding)), db.megc_map, coding)
+            hints[db.key] = hint(root)
     if smic is not None:
-        smic = check_root(smic, "SMIC-HS", "smic")
+        smic = roots["smic"] = check_root(smic, "SMIC-HS", "smic")
         folder_map = {c: i for i, c in enumerate(MEGC_CLASSES)}
         sources["smic"] = (index_entries(smic_entries(smic)), folder_map, smic)
         hints["smic"] = smic_hint(smic)
-        roots["smic"] = smic
-
-    entries = []
-    for row in _first_subjects(megc2019_clip_list(), subjects_per_database).itertuples(
-            index=False):
-        if row.database not in sources:
-            continue
-        index, megc_map, origin = sources[row.database]
-        entry = index.get((row.subject, row.name))
-        if entry is None and row.database == "smic":
-            entry = listed_smic_entry(origin, row.name, row.label)
-        elif entry is None:
-            raise ValueError(
-                f"The official MEGC 2019 list names {row.database} clip "
-                f"{row.subject}/{row.name}, which {origin} does not annotate; "
-                f"the composite needs the coding file "
-                f"{CASME2_CODING_FILE if row.database == 'casme2' else SAMM_CODING_FILE}."
-            )
-        mapped = megc_map.get(entry.emotion)
-        if mapped != row.label:
-            entry.defects.append(
-                f"the official list labels it {MEGC_CLASSES[row.label]}, but its annotated "
-                f"emotion {entry.emotion!r} maps to "
-                f"{'no MEGC class' if mapped is None else MEGC_CLASSES[mapped]}; "
-                "the official label is kept"
-            )
-        entry.label = row.label
-        entries.append(entry)
-
+    entries = _listed_entries(sources, subjects_per_database)
     held = ", ".join(
         f"{db} ({roots[db]}" + (f", coding file {sources[db][2]})" if db != "smic" else ")")
         for db in _DATABASES if db in sources

@@ -1,20 +1,7 @@
 """SAMM, read from its folders and FACS coding workbook as distributed."""
 
-from ._annotations import (
-    check_annotated_frames,
-    find_annotation_file,
-    parse_frame_number,
-    parse_subject,
-    read_coding_sheet,
-)
-from ._clip_table import (
-    ClipEntry,
-    assign_labels,
-    build_bunch,
-    check_root,
-    index_entries,
-    subfolders,
-)
+from ._clip_table import subfolders
+from ._coded import CodedDatabase
 
 SAMM_FPS = 200
 SAMM_CODING_FILE = "SAMM_Micro_FACS_Codes_v2.xlsx"
@@ -31,44 +18,14 @@ SAMM_MEGC_MAP = {
 }
 SAMM_CLASSES = ("anger", "contempt", "disgust", "fear", "happiness", "sadness", "surprise")
 # Every emotion of the coding file; another one is a misspelling, reported by row.
-SAMM_EMOTIONS = {*SAMM_CLASSES, "other"}
+SAMM_EMOTIONS = frozenset({*SAMM_CLASSES, "other"})
 
 
-def samm_entries(root, annotations):
-    """One unlabelled entry per row of the SAMM ``MICRO_ONLY`` sheet, in its order."""
-    table = read_coding_sheet(
-        annotations, _COLUMNS, "Filename", sheet=SAMM_SHEET, what="SAMM coding file"
-    )
-    entries = []
-    for record in table.to_dict("records"):
-        source = f"{annotations.name} row {record['row']}"
-        number = parse_subject(record["subject"], 3, source)
-        raw = {
-            "onset": record["onsetframe"],
-            "apex": record["apexframe"],
-            "offset": record["offsetframe"],
-        }
-        onset, apex, offset, defects = check_annotated_frames(
-            *(parse_frame_number(raw[k]) for k in ("onset", "apex", "offset")), raw
-        )
-        entries.append(
-            ClipEntry(
-                database="samm",
-                subject=f"samm/{number}",
-                name=record["filename"],
-                path=root / number / record["filename"],
-                fps=SAMM_FPS,
-                emotion=str(record["estimatedemotion"]).strip().lower(),
-                label=None,
-                source=source,
-                onset=onset,
-                apex=apex,
-                offset=offset,
-                defects=defects,
-            )
-        )
-    index_entries(entries)
-    return entries
+SAMM = CodedDatabase(
+    key="samm", title="SAMM", fps=SAMM_FPS, coding_file=SAMM_CODING_FILE, columns=_COLUMNS,
+    sheet=SAMM_SHEET, subject_digits=3, folder_prefix="", megc_map=SAMM_MEGC_MAP,
+    classes=SAMM_CLASSES, emotions=SAMM_EMOTIONS, kind="micro-movement clips",
+)
 
 
 def samm_hint(root):
@@ -131,17 +88,4 @@ def load_samm(root, annotations=None, *, classes="megc", strict=True):
     >>> len(data.X), len(set(data.groups))  # doctest: +SKIP
     (133, 28)
     """
-    root = check_root(root, "SAMM")
-    annotations = find_annotation_file(annotations, root, SAMM_CODING_FILE)
-    entries, target_names = assign_labels(
-        samm_entries(root, annotations), classes, SAMM_MEGC_MAP, SAMM_CLASSES,
-        SAMM_EMOTIONS, "SAMM",
-    )
-    descr = (
-        f"SAMM micro-movement clips ({SAMM_FPS} fps) from {root}, annotated by "
-        f"{annotations} (sheet {SAMM_SHEET}); classes: {', '.join(target_names)}."
-    )
-    return build_bunch(
-        entries, target_names=target_names, strict=strict, descr=descr,
-        hints={"samm": samm_hint(root)},
-    )
+    return SAMM.load(root, annotations, classes, strict, samm_hint)

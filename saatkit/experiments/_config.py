@@ -190,7 +190,18 @@ def validate_config(config, source="config"):
 
 
 def load_config(path):
-    """Read and validate a TOML experiment configuration file."""
+    """Read and validate a TOML experiment configuration file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file.
+
+    Returns
+    -------
+    config : dict
+        The validated configuration, every key present (see :func:`validate_config`).
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"Configuration file {path} does not exist.")
@@ -203,7 +214,22 @@ def load_config(path):
 
 
 def demo_config(quick=False, output=None, n_jobs=1):
-    """The configuration ``saatkit demo`` runs: the synthetic benchmark, every method."""
+    """The configuration ``saatkit demo`` runs: the synthetic benchmark, every method.
+
+    Parameters
+    ----------
+    quick : bool, default=False
+        The smaller run of ``saatkit demo --quick``.
+    output : str or None, default=None
+        The results folder; ``results/demo`` (``results/demo-quick``) when None.
+    n_jobs : int, default=1
+        Parallel jobs.
+
+    Returns
+    -------
+    config : dict
+        The validated configuration.
+    """
     return validate_config({
         "preset": "demo",
         "output": output or ("results/demo-quick" if quick else "results/demo"),

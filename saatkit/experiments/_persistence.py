@@ -11,8 +11,6 @@ against the template's class, is restored into it.
 
 import io
 import json
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -21,6 +19,8 @@ import torch
 from sklearn.base import clone
 from skorch import NeuralNet
 from skorch.history import History
+
+from ..clips import atomic_write
 
 FORMAT = "saatkit-fitted/1"
 
@@ -107,18 +107,9 @@ def save_fitted(path, estimator, fingerprint):
         What the estimator was fitted from; :func:`load_fitted` returns it only for the
         same fingerprint.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     content = {"format": FORMAT, "class": _class_name(estimator),
                "fingerprint": str(fingerprint), "state": _state(estimator)}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
-    try:
-        torch.save(content, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    atomic_write(path, lambda tmp: torch.save(content, tmp))
 
 
 def load_fitted(path, template, fingerprint):

@@ -3,32 +3,20 @@
 import base64
 import html
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from ..clips import atomic_write
 from ..pipelines import VARIANTS
 from ..protocol import format_table
 
 
 def write_text(path, text):
     """Write a file atomically, so an interrupted run never leaves half a result."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def save_figure(figure, path):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".png")
-    os.close(fd)
-    figure.savefig(tmp, dpi=110)
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, lambda tmp: figure.savefig(tmp, dpi=110))
 
 
 def teacher_table(rows, floatfmt=".4f"):

@@ -3,18 +3,23 @@
 from ._megc_log import read_megc_log, write_megc_log
 from ._scores import (
     MEGC_LABELS,
+    SCORERS,
     f1_per_class,
+    get_scorer,
     recall_per_class,
     uar_score,
     uar_scorer,
     uf1_score,
     uf1_scorer,
     war_score,
+    war_scorer,
 )
 
 __all__ = [
     "MEGC_LABELS",
+    "SCORERS",
     "f1_per_class",
+    "get_scorer",
     "read_megc_log",
     "recall_per_class",
     "uar_score",
@@ -22,5 +27,6 @@ __all__ = [
     "uf1_score",
     "uf1_scorer",
     "war_score",
+    "war_scorer",
     "write_megc_log",
 ]

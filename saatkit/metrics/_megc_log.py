@@ -1,13 +1,13 @@
 """The MEGC 2019 prediction log: per fold a line ``db subject``, then ``video gt pred``."""
 
 import numbers
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from ..clips import atomic_write
 
 LOG_COLUMNS = ["database", "subject", "name", "y_true", "y_pred"]
 # The databases of the MEGC 2019 composite: a two-field line starting with one of them,
@@ -80,12 +80,8 @@ def write_megc_log(path, database, subject, name, y_true, y_pred):
     for (fold_db, fold_subject), rows in folds.items():
         lines.append(f"{fold_db} {fold_subject}")
         lines.extend(f"{clip[i]} {int(gt[i])} {int(pred[i])}" for i in rows)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(tmp, path)
+    text = "\n".join(lines) + "\n"
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, newline="\n"))
 
 
 def _parse_clip(fields, where, line):

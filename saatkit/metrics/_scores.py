@@ -1,10 +1,26 @@
 """UF1, UAR and WAR exactly as the MEGC 2019 guideline defines them."""
 
 import numpy as np
-from sklearn.metrics import make_scorer
+from sklearn.metrics import f1_score, make_scorer, recall_score
+from sklearn.metrics import get_scorer as sklearn_get_scorer
 from sklearn.utils.validation import column_or_1d
 
-MEGC_LABELS = (0, 1, 2)
+from ..clips import MEGC_LABELS
+from ..utils import Substitution
+
+# Docstring pieces of the metrics, substituted by name.
+_DOCS = {
+    "y": """y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted classes.""",
+    "labels": """labels : array-like, default=None
+        The classes, in order; the three MEGC classes ``(0, 1, 2)`` when None. Every
+        class in ``labels`` counts, also one absent from ``y_true`` and ``y_pred`` (it
+        scores 0), so that scores of subsets stay comparable. A label of ``y_true`` or
+        ``y_pred`` outside ``labels`` is an error (``["neg", "pos"]`` needs
+        ``labels=["neg", "pos", "sur"]``).""",
+    "score": """score : float
+        Between 0 and 1.""",
+}
 
 
 def _check_pair(y_true, y_pred):
@@ -36,50 +52,60 @@ def _check_labels(y_true, y_pred, labels):
     return labels
 
 
-def _counts(y_true, y_pred, labels):
+def _score(metric, y_true, y_pred, labels, average):
+    """scikit-learn's ``metric`` over the declared labels, once they are checked."""
     y_true, y_pred = _check_pair(y_true, y_pred)
     labels = _check_labels(y_true, y_pred, labels)
-    tp = np.array([np.sum((y_true == c) & (y_pred == c)) for c in labels], dtype=float)
-    fp = np.array([np.sum((y_true != c) & (y_pred == c)) for c in labels], dtype=float)
-    fn = np.array([np.sum((y_true == c) & (y_pred != c)) for c in labels], dtype=float)
-    return tp, fp, fn
+    return metric(y_true, y_pred, labels=labels, average=average, zero_division=0)
 
 
-def _ratio(num, den):
-    # 0/0 counts as 0, as in sklearn's zero_division=0: an absent class scores 0, it
-    # is never dropped from the mean.
-    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-
-
-def f1_per_class(y_true, y_pred, *, labels=None):
-    """Per-class F1 = 2TP / (2TP + FP + FN), in the order of ``labels``."""
-    tp, fp, fn = _counts(y_true, y_pred, labels)
-    return _ratio(2 * tp, 2 * tp + fp + fn)
-
-
-def recall_per_class(y_true, y_pred, *, labels=None):
-    """Per-class recall (the guideline's Acc_c) = TP / n_c, in the order of ``labels``."""
-    tp, _, fn = _counts(y_true, y_pred, labels)
-    return _ratio(tp, tp + fn)
-
-
-def uf1_score(y_true, y_pred, *, labels=None):
-    """Unweighted F1 (macro F1) over a fixed label set.
-
-    Parameters
+_DOCS["averaged"] = """Parameters
     ----------
-    y_true, y_pred : array-like of shape (n_samples,)
-        True and predicted classes.
-    labels : array-like, default=None
-        The classes to average over; the three MEGC classes ``(0, 1, 2)`` when None.
-        Every class in ``labels`` counts, also one absent from ``y_true`` and
-        ``y_pred`` (it scores 0), so that scores of subsets stay comparable. A label
-        of ``y_true`` or ``y_pred`` outside ``labels`` is an error (``["neg", "pos"]``
-        needs ``labels=["neg", "pos", "sur"]``).
+    {y}
+    {labels}
 
     Returns
     -------
-    score : float
+    {score}""".format(**_DOCS)
+
+_PER_CLASS = """``sklearn.metrics.{function}`` with ``average=None`` and ``zero_division=0`` (a
+    class with no true sample{also} scores 0), over the declared ``labels``.
+
+    Parameters
+    ----------
+    {y}
+    {labels}
+
+    Returns
+    -------
+    scores : ndarray of shape (n_labels,)
+        One score per class of ``labels``, in its order."""
+
+
+@Substitution(per_class=_PER_CLASS.format(function="f1_score", also=" and no prediction",
+                                          **_DOCS))
+def f1_per_class(y_true, y_pred, *, labels=None):
+    """Per-class F1 = 2TP / (2TP + FP + FN), in the order of ``labels``.
+
+    %(per_class)s
+    """
+    return _score(f1_score, y_true, y_pred, labels, average=None)
+
+
+@Substitution(per_class=_PER_CLASS.format(function="recall_score", also="", **_DOCS))
+def recall_per_class(y_true, y_pred, *, labels=None):
+    """Per-class recall (the guideline's Acc_c) = TP / n_c, in the order of ``labels``.
+
+    %(per_class)s
+    """
+    return _score(recall_score, y_true, y_pred, labels, average=None)
+
+
+@Substitution(**_DOCS)
+def uf1_score(y_true, y_pred, *, labels=None):
+    """Unweighted F1 (macro F1) over a fixed label set.
+
+    %(averaged)s
 
     Notes
     -----
@@ -87,9 +113,10 @@ def uf1_score(y_true, y_pred, *, labels=None):
               UF1 = \\frac{1}{C} \\sum_c F1_c
 
     With predictions pooled over all LOSO folds, the sums over folds in the MEGC 2019
-    guideline are the counts over the pooled predictions. This equals
+    guideline are the counts over the pooled predictions. It is computed by
     ``sklearn.metrics.f1_score(y_true, y_pred, average="macro", labels=labels,
-    zero_division=0)``.
+    zero_division=0)``, after the check that no label lies outside ``labels`` (which
+    scikit-learn would quietly leave out).
 
     Examples
     --------
@@ -97,30 +124,22 @@ def uf1_score(y_true, y_pred, *, labels=None):
     >>> round(uf1_score([0, 0, 1, 2], [0, 1, 1, 2]), 4)
     0.7778
     """
-    return float(np.mean(f1_per_class(y_true, y_pred, labels=labels)))
+    return float(_score(f1_score, y_true, y_pred, labels, average="macro"))
 
 
+@Substitution(**_DOCS)
 def uar_score(y_true, y_pred, *, labels=None):
     """Unweighted average recall (balanced accuracy) over a fixed label set.
 
-    Parameters
-    ----------
-    y_true, y_pred : array-like of shape (n_samples,)
-        True and predicted classes.
-    labels : array-like, default=None
-        The classes to average over; ``(0, 1, 2)`` when None. A class with no true
-        sample has recall 0 and still counts. A label outside ``labels`` is an error.
-
-    Returns
-    -------
-    score : float
+    %(averaged)s
 
     Notes
     -----
     .. math:: UAR = \\frac{1}{C} \\sum_c \\frac{TP_c}{n_c}
 
-    Unlike ``sklearn.metrics.balanced_accuracy_score``, which averages only over the
-    classes present in ``y_true``, the label set is fixed.
+    It is computed by ``sklearn.metrics.recall_score(y_true, y_pred, average="macro",
+    labels=labels, zero_division=0)``. Unlike ``sklearn.metrics.balanced_accuracy_score``,
+    which averages only over the classes present in ``y_true``, the label set is fixed.
 
     Examples
     --------
@@ -128,11 +147,20 @@ def uar_score(y_true, y_pred, *, labels=None):
     >>> round(uar_score([0, 0, 1, 2], [0, 1, 1, 2]), 4)
     0.8333
     """
-    return float(np.mean(recall_per_class(y_true, y_pred, labels=labels)))
+    return float(_score(recall_score, y_true, y_pred, labels, average="macro"))
 
 
+@Substitution(**_DOCS)
 def war_score(y_true, y_pred):
     """Weighted average recall: the plain accuracy, as in the paper's Table 2.
+
+    Parameters
+    ----------
+    %(y)s
+
+    Returns
+    -------
+    %(score)s
 
     Examples
     --------
@@ -144,11 +172,74 @@ def war_score(y_true, y_pred):
     return float(np.mean(y_true == y_pred))
 
 
-uf1_scorer = make_scorer(uf1_score)
-uf1_scorer.__doc__ = """Per-fold UF1 scorer for ``cross_validate``.
+_SCORER_DOC = """Per-fold {name} scorer, for ``scoring={{"{key}": {key}_scorer}}``.
 
-The mean of per-fold scores is **not** the MEGC figure, which is computed once on the
-predictions pooled over all folds: use :func:`saatkit.protocol.evaluate_loso` for that.
+The MEGC classes ``(0, 1, 2)``; for another encoding make one with
+``make_scorer({key}_score, labels=[...])``. The mean of per-fold scores is **not** the
+MEGC figure, which is computed once on the predictions pooled over all folds: use
+:func:`saatkit.protocol.evaluate_loso` for that.
+
+Parameters
+----------
+estimator : estimator
+    A fitted classifier.
+X : array-like or list of Clip
+    The fold's samples.
+y_true : array-like of shape (n_samples,)
+    Their classes.
+sample_weight : None
+    Not taken: the MEGC metrics weigh every sample alike.
+**kwargs
+    Passed to the estimator's ``predict``, as ``make_scorer`` does.
+
+Returns
+-------
+score : float
+    {name} of the fold's predictions.
 """
+uf1_scorer = make_scorer(uf1_score)
+uf1_scorer.__doc__ = _SCORER_DOC.format(name="UF1", key="uf1")
 uar_scorer = make_scorer(uar_score)
-uar_scorer.__doc__ = """Per-fold UAR scorer for ``cross_validate`` (see :data:`uf1_scorer`)."""
+uar_scorer.__doc__ = _SCORER_DOC.format(name="UAR", key="uar")
+war_scorer = make_scorer(war_score)
+war_scorer.__doc__ = _SCORER_DOC.format(name="WAR (accuracy)", key="war").replace(
+    "\nThe MEGC classes ``(0, 1, 2)``; for another encoding make one with\n"
+    "``make_scorer(war_score, labels=[...])``. ", "\n")
+
+SCORERS = {"uf1": uf1_scorer, "uar": uar_scorer, "war": war_scorer}
+"""dict: the scorers :func:`get_scorer` knows by name besides scikit-learn's."""
+
+
+def get_scorer(scoring):
+    """A scorer by name: ``"uf1"``, ``"uar"``, ``"war"`` or any of scikit-learn's.
+
+    scikit-learn looks up string ``scoring`` values in its own registry only, which
+    takes no additions; pass the scorer this returns (or a dict of them) as
+    ``scoring=`` to ``cross_validate``, ``GridSearchCV`` and the like.
+
+    Parameters
+    ----------
+    scoring : str or callable
+        ``"uf1"``, ``"uar"`` or ``"war"`` (the MEGC metrics over the classes
+        ``(0, 1, 2)``), a name ``sklearn.metrics.get_scorer`` knows, or a scorer,
+        returned as it is.
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y)``, greater is better.
+
+    Examples
+    --------
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.model_selection import cross_validate
+    >>> from saatkit.metrics import get_scorer
+    >>> X, y = [[0]] * 6, [0, 1, 2, 0, 1, 2]
+    >>> scores = cross_validate(DummyClassifier(), X, y, cv=2,
+    ...                         scoring={"uf1": get_scorer("uf1"), "uar": get_scorer("uar")})
+    >>> scores["test_uar"].round(4).tolist()
+    [0.3333, 0.3333]
+    """
+    if isinstance(scoring, str) and scoring in SCORERS:
+        return SCORERS[scoring]
+    return sklearn_get_scorer(scoring)

@@ -8,7 +8,6 @@ from torch import nn
 from ._staged import StagedNet
 
 
-
 def _conv3x3(in_channels, out_channels, stride=1):
     return nn.Conv2d(
         in_channels, out_channels, kernel_size=3, stride=stride, padding=1, bias=False
@@ -108,7 +107,8 @@ class CifarResNet(StagedNet):
             or (depth - 2) % 6
         ):
             raise ValueError(
-                f"depth must be 6n + 2 for an integer n >= 1 (20, 32, 56, 110, ...); got {depth!r}."
+                "depth must be 6n + 2 for an integer n >= 1 (20, 32, 56, 110, ...); "
+                f"got {depth!r}."
             )
         _check_positive_int(n_classes, "n_classes")
         _check_positive_int(in_channels, "in_channels")

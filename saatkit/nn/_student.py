@@ -5,10 +5,10 @@ import numbers
 
 import numpy as np
 import torch
-from skorch import NeuralNet
-from skorch.dataset import unpack_data
 from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
+from skorch import NeuralNet
+from skorch.dataset import unpack_data
 from torch import nn
 
 from ._attention import attention_map, attention_transfer_loss, resolve_p
@@ -165,14 +165,13 @@ class AttentionTransferClassifier(ImageClassifier):
 
     ``mean_i CE(f_S(x_i), y_i) + beta / 2 * sum_j mean_i ||Q_S^j(x_i) - Q_T^j(x_i)||_2``
 
-    where ``Q^j`` is the attention map of stage ``j``, ``vec(sum_c |A_c|^p)``
-    scaled to unit L2 norm. The teacher's maps do not change during
-    training, so they are computed once per ``fit`` (in ``on_train_begin``;
-    read from ``memory`` where an earlier fit stored them) and looked up by the position of each image in ``X``, which travels
-    with the image through skorch's shuffling and splitting; the cache holds
-    ``sum_j H_j W_j`` floats per image (344 kB for a 256x256 image and a
-    CifarResNet teacher) and is freed when ``fit`` ends. The network's
-    forward pass during training, prediction and validation returns
+    where ``Q^j`` is the attention map of stage ``j``, ``vec(sum_c |A_c|^p)`` scaled to unit
+    L2 norm. The teacher's maps do not change during training, so they are computed once per
+    ``fit`` (in ``on_train_begin``; read from ``memory`` where an earlier fit stored them)
+    and looked up by the position of each image in ``X``, which travels with the image
+    through skorch's shuffling and splitting; the cache holds ``sum_j H_j W_j`` floats per
+    image (344 kB for a 256x256 image and a CifarResNet teacher) and is freed when ``fit``
+    ends. The network's forward pass during training, prediction and validation returns
     ``(logits, *student_maps)``; :meth:`predict_proba` uses the logits.
 
     References

@@ -11,9 +11,10 @@ class TeacherClassifier(ImageClassifier):
 
     A skorch ``NeuralNetClassifier`` whose network defaults to a
     :class:`CifarResNet` of depth 110, trained as in Zhou et al. (2019):
-    softmax cross-entropy (Eq. 3), learning rate 1e-4, batches of 64, weights
-    drawn from N(0, 0.02); the optimiser is Adam (the paper names none). Fitted once on an auxiliary facial-expression set, it is
-    handed, frozen, to :class:`AttentionTransferClassifier`.
+    softmax cross-entropy (Eq. 3), learning rate 1e-4, batches of 64, weights drawn from
+    N(0, 0.02); the optimiser is Adam (the paper names none). Fitted once on an
+    auxiliary facial-expression set, it is handed, frozen, to
+    :class:`AttentionTransferClassifier`.
 
     Parameters
     ----------

@@ -14,10 +14,9 @@ from pathlib import Path
 import joblib
 import numpy as np
 import torch
-
 from sklearn.utils.validation import check_memory
 
-from ..utils._clip_cache import load_result, save_result
+from ..clips import load_result, save_result
 
 
 def memory_location(memory):

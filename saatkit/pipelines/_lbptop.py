@@ -18,7 +18,7 @@ def make_lbptop_pipeline(*, cropper=None, svm=None, output_size=128, n_frames=10
     (:class:`~saatkit.features.LBPTOP`) and ``"svm"``. The defaults are the
     organisers' settings: TIM to 10 frames, radii ``(Rx, Ry, Rt) = (1, 1, 4)``, 4
     neighbours on every plane, 5 x 5 non-overlapping blocks, a linear-kernel SVM.
-    The pipeline takes a list of :class:`~saatkit.datasets.Clip`; every step can be
+    The pipeline takes a list of :class:`~saatkit.clips.Clip`; every step can be
     replaced with ``set_params`` (``crop``, ``svm``, ``lbptop__grid``, ...).
 
     Parameters
@@ -35,8 +35,8 @@ def make_lbptop_pipeline(*, cropper=None, svm=None, output_size=128, n_frames=10
         block counts (25 x 25 centres per block at 128).
     n_frames : int, default=10
         TIM length.
-    radius, n_neighbors, grid, norm
-        LBP-TOP parameters, see :class:`~saatkit.features.LBPTOP`.
+    radius, n_neighbors, grid, norm : see :class:`~saatkit.features.LBPTOP`
+        LBP-TOP parameters, with its defaults.
     resampler : imbalanced-learn sampler or None, default=None
         A sampler such as ``imblearn.over_sampling.RandomOverSampler(random_state=0)``
         to rebalance the classes of each training fold before the SVM (the composite

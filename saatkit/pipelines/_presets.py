@@ -75,28 +75,28 @@ def teacher_network(name):
 #: choice (its reference gives none).
 #:
 #: "demo" is sized so that the whole protocol runs on a 2-core CPU in minutes. Faces are
-#: cropped once at 128x128 and the apex is spotted on that crop; the apex rows classify
-#: it shrunk to 32x32, the flow rows the flow between onset and apex faces shrunk to
-#: 64x64 (5-fold on the synthetic composite, STSTNet scored UF1 0.89 from 64x64 faces,
-#: 0.90 from 96x96 and 0.92 from 128x128, where each fold's flow costs 2.5 times as
-#: much). The apex is annotated where the database annotates it (CASME II, SAMM), as
-#: published flow methods do; SMIC, cut from onset to offset with no apex annotation,
-#: takes its middle frame. On the synthetic SMIC clips the middle frame showed 0.88 of
-#: the true apex's expression (median), frame difference 0.83 and Algorithm 1's LBP
-#: distance 0.37 (benchmarks/bench_apex_spotting.py, 128x128 crops), and STSTNet's SMIC
-#: UF1 rose from 0.75 (frame difference) to 0.85 (10 subject-disjoint folds); the
-#: renderer places the apex near the middle of a clip, which flatters the middle frame,
-#: and on real SMIC it will land further from the apex. Farneback flow stands in for TV-L1 (40 times faster). The flow is
+#: cropped once at 128x128 and the apex is spotted on that crop; the apex rows classify it
+#: shrunk to 32x32, the flow rows the flow between onset and apex faces shrunk to 64x64
+#: (5-fold on the synthetic composite, STSTNet scored UF1 0.89 from 64x64 faces, 0.90 from
+#: 96x96 and 0.92 from 128x128, where each fold's flow costs 2.5 times as much). The apex is
+#: annotated where the database annotates it (CASME II, SAMM), as published flow methods do;
+#: SMIC, cut from onset to offset with no apex annotation, takes its middle frame. On the
+#: synthetic SMIC clips the middle frame showed 0.88 of the true apex's expression (median),
+#: frame difference 0.83 and Algorithm 1's LBP distance 0.37
+#: (benchmarks/bench_apex_spotting.py, 128x128 crops), and STSTNet's SMIC UF1 rose from 0.75
+#: (frame difference) to 0.85 (10 subject-disjoint folds); the renderer places the apex near
+#: the middle of a clip, which flatters the middle frame, and on real SMIC it will land
+#: further from the apex. Farneback flow stands in for TV-L1 (40 times faster). The flow is
 #: kept in pixels (``flow_normalize=None``): per-image min-max scaling, the STSTNet
-#: community's recipe, moves each image's zero and drops the size of the motion, and
-#: cost STSTNet 0.04 UF1 on the synthetic benchmark (0.87 against 0.92). Networks start
-#: from PyTorch's default initialisation: from N(0, 0.02) a ResNet-20 teacher on 800
-#: synthetic expression images was still at a training loss of 1.01 (chance is 1.10)
-#: after 10 epochs. The style aggregator uses moment matching, fitted in each fold on the
-#: training subjects' faces: the demo-sized CycleGAN turned faces into noise. Epochs are
-#: the fewest that keep the flow rows learning, so that the 68 folds of every row fit in
-#: 10 minutes (10 subject-disjoint folds, pooled UF1): STSTNet 0.89 after 14 epochs and
-#: 0.88 after 20; the ResNet&AT flow student 0.82 after 3 and 0.86 after 4.
+#: community's recipe, moves each image's zero and drops the size of the motion, and cost
+#: STSTNet 0.04 UF1 on the synthetic benchmark (0.87 against 0.92). Networks start from
+#: PyTorch's default initialisation: from N(0, 0.02) a ResNet-20 teacher on 800 synthetic
+#: expression images was still at a training loss of 1.01 (chance is 1.10) after 10 epochs.
+#: The style aggregator uses moment matching, fitted in each fold on the training subjects'
+#: faces: the demo-sized CycleGAN turned faces into noise. Epochs are the fewest that keep
+#: the flow rows learning, so that the 68 folds of every row fit in 10 minutes (10
+#: subject-disjoint folds, pooled UF1): STSTNet 0.89 after 14 epochs and 0.88 after 20; the
+#: ResNet&AT flow student 0.82 after 3 and 0.86 after 4.
 PRESETS = {
     "paper": {
         "crop_size": 256,

@@ -81,10 +81,10 @@ def make_saat_pipeline(teacher, *, variant="sa-at", input="apex", preset="demo",
     :class:`~saatkit.nn.AttentionTransferClassifier` student that learns from it.
 
     With ``input="flow"`` the apex step returns each clip's onset and apex frames, the
-    resize step shrinks them to ``flow_face_size``, the style step re-renders both, and ``flow`` (:class:`~saatkit.preprocessing.OpticalFlow`)
-    turns them into a ``flow_size`` image of u, v and optical strain, which the
-    teacher (trained on neutral -> expression flow of the auxiliary set) and the student
-    classify.
+    resize step shrinks them to ``flow_face_size``, the style step re-renders both, and
+    ``flow`` (:class:`~saatkit.preprocessing.OpticalFlow`) turns them into a
+    ``flow_size`` image of u, v and optical strain, which the teacher (trained on
+    neutral -> expression flow of the auxiliary set) and the student classify.
 
     Parameters
     ----------

@@ -5,9 +5,9 @@ interest from the landmarks of the first frame, the LBP histograms of every fram
 them, Eq. (1) of Liong et al. (2015) against the first frame's, and the apex.
 """
 
-import cv2
 import numpy as np
 
+from ..clips import to_grey
 from ._face_models import detect_faces, landmarks_68
 from ._lbp import lbp_histogram
 
@@ -32,9 +32,7 @@ _BATCH = 16
 
 
 def _grey(frames):
-    if frames.ndim == 3:
-        return frames
-    return np.stack([cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames])
+    return frames if frames.ndim == 3 else to_grey(frames)
 
 
 def face_regions(frame, detector="dlib", detection_size=640):

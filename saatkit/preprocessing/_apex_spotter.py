@@ -8,8 +8,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from ..datasets import Clip, check_clips
-from ..utils import NonTabularOutputMixin, map_clips
+from ..clips import Clip, check_clips, map_clips
+from ..utils import NonTabularOutputMixin
 from ._apex_curves import _FALLBACKS, METHODS, OUTPUTS, _spot_clip
 from ._face_models import DETECTORS
 from ._lbp import LBP_METHODS

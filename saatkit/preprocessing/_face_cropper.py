@@ -9,8 +9,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from ..datasets import check_clips
-from ..utils import NonTabularOutputMixin, check_int_tuple, map_clips
+from ..clips import check_clips, map_clips
+from ..utils import NonTabularOutputMixin, check_int_tuple
 from ._face_models import DETECTORS, detect_faces
 
 _REFERENCES = ("onset", "first", "apex")

@@ -14,6 +14,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..clips import to_grey
+
 DETECTORS = ("yunet", "haar", "dlib")
 
 # YuNet's confidence threshold; its scores run 0..100 and faces usually score 80-99.
@@ -34,7 +36,7 @@ def _as_bgr(image):
 def _as_grey(image):
     if image.ndim == 2:
         return np.ascontiguousarray(image)
-    return cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
+    return to_grey(image)
 
 
 def _detect_yunet(image):
@@ -156,7 +158,7 @@ def shape_predictor_path():
     return path
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _shape_predictor():
     import dlib
 

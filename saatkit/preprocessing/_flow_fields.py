@@ -18,6 +18,8 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 
+from ..clips import to_grey
+
 METHODS = ("tvl1", "farneback", "dis")
 COMPONENTS = ("u", "v", "strain")
 
@@ -104,9 +106,7 @@ def check_components(components):
 
 def grey_levels(frame):
     """The uint8 grey image of an (H, W) grey or (H, W, 3) RGB uint8 frame."""
-    if frame.ndim == 3:
-        return cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
-    return frame
+    return to_grey(frame) if frame.ndim == 3 else frame
 
 
 def _tvl1(onset, apex, params):

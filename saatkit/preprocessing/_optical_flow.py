@@ -13,8 +13,8 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
-from ..datasets import check_clips
-from ..utils import NonTabularOutputMixin, map_clips
+from ..clips import check_clips, map_clips
+from ..utils import NonTabularOutputMixin
 from ._flow_fields import (
     METHODS,
     check_components,
@@ -181,7 +181,7 @@ class OpticalFlow(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
 
     For each clip, the onset frame (``clip.onset``, or the first frame when the clip has
     none) and the apex frame (``clip.apex``) are read, nothing else; both are made grey
-    (``cv2.cvtColor(..., COLOR_RGB2GRAY)``), the flow is computed from onset to apex at the
+    (:func:`saatkit.clips.to_grey`), the flow is computed from onset to apex at the
     clip's own resolution, resized to ``output_size x output_size`` and the strain is
     computed on the resized field.
 
@@ -208,7 +208,7 @@ class OpticalFlow(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         value out of range raises a ValueError naming it.
     memory : str, Path, joblib.Memory or None, default=None
         Cache of each clip's flow image, keyed on the clip and the parameters (see
-        :func:`saatkit.utils.map_clips`).
+        :func:`saatkit.clips.map_clips`).
     n_jobs : int, default=None
         Clips processed in parallel through joblib.
 

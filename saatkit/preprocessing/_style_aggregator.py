@@ -10,8 +10,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..clips import to_grey
 from ..utils import NonTabularOutputMixin
-from ._style_features import LUMA
 from ._style_images import (
     channel_moments,
     check_style_params,
@@ -342,7 +342,8 @@ class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
             out = render_cyclegan([self.generator_a_, self.generator_b_], images,
                                   self.image_size, torch.device(self.device))
         if out.shape[-1] == 3 and (X.ndim == 3 or X.shape[-1] == 1):
-            out = np.round(out @ LUMA).astype(np.uint8)
+            # Rounded from float64, not cv2's fixed point: the numbers stay as they were.
+            out = np.round(to_grey(out.astype(np.float64))).astype(np.uint8)
         return out.reshape(shape)
 
     def save(self, path):

@@ -4,30 +4,10 @@ import itertools
 
 import numpy as np
 
+from ..clips import check_face_images, to_grey
 from ._lbp import lbp_histogram
 
-# ITU-R BT.601 luma weights.
-LUMA = np.array([0.299, 0.587, 0.114])
-
 _LBP_POINTS = 8
-
-
-def check_face_images(X, name="X"):
-    """Validate a stack of face images and return it as a uint8 ndarray.
-
-    Accepts ``(n, H, W)`` grey or ``(n, H, W, C)`` images with C in {1, 3}.
-    """
-    X = np.asarray(X)
-    if X.dtype != np.uint8:
-        raise TypeError(f"{name} must hold uint8 images, got dtype {X.dtype}.")
-    if not (X.ndim == 3 or (X.ndim == 4 and X.shape[-1] in (1, 3))):
-        raise ValueError(
-            f"{name} must have shape (n, H, W) or (n, H, W, C) with C in (1, 3), "
-            f"got {X.shape}."
-        )
-    if X.shape[0] == 0:
-        raise ValueError(f"{name} holds no images.")
-    return X
 
 
 def as_rgb(X):
@@ -74,7 +54,7 @@ def style_statistics(images):
     saturation = np.divide(
         high - low, high, out=np.zeros_like(high), where=high > 0
     ).mean(axis=(1, 2))
-    luma = rgb @ LUMA
+    luma = to_grey(rgb)
     p5, p95 = np.percentile(luma, [5, 95], axis=(1, 2))
     gradient = np.abs(np.diff(luma, axis=1)).mean(axis=(1, 2)) + np.abs(
         np.diff(luma, axis=2)

@@ -10,9 +10,10 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 from torch.nn import functional as F
 
+from ..clips import check_face_images
 from ..nn import CycleGAN, train_cyclegan
 from ._resize import ImageResizer
-from ._style_features import as_rgb, check_face_images, style_statistics
+from ._style_features import as_rgb, style_statistics
 
 _TRANSFORM_BATCH = 64
 # Styles are properties of the whole image (colour, contrast, sharpness, texture): the

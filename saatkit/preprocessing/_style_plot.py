@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._style_features import check_face_images
+from ..clips import check_face_images
 
 
 def plot_style_grid(images_before, images_after, groups, *, n_per_group=4, figure=None):

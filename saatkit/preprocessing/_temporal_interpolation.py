@@ -9,8 +9,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval
 
-from ..datasets import Clip, check_clips
-from ..utils import NonTabularOutputMixin, map_clips
+from ..clips import Clip, check_clips, map_clips
+from ..utils import NonTabularOutputMixin
 
 # Values this little below a half round up, as the half itself: float round-off of the
 # matrix product must not decide which way an exact tie of exact arithmetic goes.
@@ -218,7 +218,7 @@ class TemporalInterpolator(NonTabularOutputMixin, TransformerMixin, BaseEstimato
         Number of output frames, at least 2.
     memory : str, Path, joblib.Memory or None, default=None
         Cache of the per-clip result when ``X`` is a list of clips, keyed on the clip
-        and ``n_frames`` (see :func:`saatkit.utils.map_clips`).
+        and ``n_frames`` (see :func:`saatkit.clips.map_clips`).
     n_jobs : int, default=None
         Clips read and interpolated in parallel through joblib (list of clips only).
 

@@ -1,23 +1,12 @@
 """Each finished LOSO fold's predictions on disk, bound to what produced them."""
 
 import json
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-
-def _atomic_write(path, write):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+from ..clips import atomic_write
 
 
 class Checkpoint:
@@ -44,7 +33,7 @@ class Checkpoint:
             if recorded != self.fingerprint:
                 self._stale()
         if recorded != self.fingerprint:
-            _atomic_write(manifest, lambda tmp: Path(tmp).write_text(
+            atomic_write(manifest, lambda tmp: Path(tmp).write_text(
                 json.dumps({"fingerprint": self.fingerprint})))
 
     def _stale(self):
@@ -82,4 +71,4 @@ class Checkpoint:
         def write(tmp):
             with open(tmp, "wb") as f:
                 np.savez(f, test=test, y_pred=y_pred, fingerprint=np.str_(self.fingerprint))
-        _atomic_write(self._path(k), write)
+        atomic_write(self._path(k), write)

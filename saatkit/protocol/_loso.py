@@ -3,15 +3,23 @@
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
+from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import column_or_1d
 from tqdm.auto import tqdm
 
-from ..datasets import Clip
-from ..utils import thread_limit
+from ..clips import Clip
+from ..utils import Substitution, thread_limit
 from ._checkpoint import Checkpoint
 from ._fingerprint import content_hash
 from ._result import LOSOResult
+
+_DATA = """estimator : estimator
+        Anything with ``fit`` and ``predict``, for example a Pipeline from clips to labels.
+    X : list of Clip or array-like of shape (n_samples, ...)
+        Samples.
+    y : array-like of shape (n_samples,)
+        Classes."""
 
 
 def _fit_predict(estimator, X, y, train, test, n_threads):
@@ -34,18 +42,20 @@ def _fingerprint(estimator, X, y, groups):
     return content_hash([estimator, data, np.asarray(y).tolist(), np.asarray(groups).tolist()])
 
 
+@Substitution(data=_DATA)
 def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, names=None,
                   labels=None, target_names=None, n_jobs=None, n_threads=1, checkpoint=None,
                   progress=False, verbose=0):
     """Evaluate an estimator under leave-one-subject-out, pooling predictions.
 
-    This is the MEGC 2019 Composite Database Evaluation: one fold per subject, each
-    fold trains a clone of ``estimator`` on every other subject and predicts the held-out
-    one; UF1 and UAR are then computed **once**, on the predictions pooled over all
-    folds, for the whole composite and for each database (the same pooled predictions
-    restricted to it). The mean of per-fold scores, which
-    ``sklearn.model_selection.cross_validate`` returns, is a different and lower number,
-    and is not what MEGC 2019 or the papers that follow it report.
+    This is the MEGC 2019 Composite Database Evaluation: one fold per subject (the folds
+    of ``sklearn.model_selection.LeaveOneGroupOut``), each fold trains a clone of
+    ``estimator`` on every other subject and predicts the held-out one; UF1 and UAR are
+    then computed **once**, on the predictions pooled over all folds, for the whole
+    composite and for each database (the same pooled predictions restricted to it). The
+    mean of per-fold scores, which ``sklearn.model_selection.cross_validate`` returns,
+    is a different and lower number, and is not what MEGC 2019 or the papers that follow
+    it report.
 
     The held-out subject is only ever predicted, once, by a model fitted without it: no
     epoch, checkpoint or setting is chosen on its labels. (Many released codes keep, per
@@ -55,12 +65,7 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
 
     Parameters
     ----------
-    estimator : estimator
-        Anything with ``fit`` and ``predict``, for example a Pipeline from clips to labels.
-    X : list of Clip or array-like of shape (n_samples, ...)
-        Samples.
-    y : array-like of shape (n_samples,)
-        Classes.
+    %(data)s
     groups : array-like of shape (n_samples,)
         The fold of each sample: subjects for LOSO (unique across databases), databases
         for the Holdout-Database Evaluation.
@@ -130,17 +135,18 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
     for label, values in (("database", database), ("subjects", subjects), ("names", names)):
         if len(values) != n:
             raise ValueError(f"{label} has {len(values)} entries, expected {n}.")
-    held_out = np.unique(groups)
-    if len(held_out) < 2:
+    if len(np.unique(groups)) < 2:
         raise ValueError("groups must hold at least two subjects for leave-one-subject-out.")
-    folds = [(np.flatnonzero(groups != g), np.flatnonzero(groups == g)) for g in held_out]
+    # One fold per group, in sorted group order: fold k of a checkpoint is always the
+    # same subject.
+    folds = list(LeaveOneGroupOut().split(X, y, groups))
 
     store = None
     if checkpoint is not None:
         store = Checkpoint(checkpoint, _fingerprint(estimator, X, y, groups))
     y_pred = np.empty(n, dtype=y.dtype)
     todo = []
-    for k, (train, test) in enumerate(folds):
+    for k, (_, test) in enumerate(folds):
         saved = store.load(k, test, y.dtype) if store is not None else None
         if saved is None:
             todo.append(k)
@@ -170,6 +176,7 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
     )
 
 
+@Substitution(data=_DATA)
 def evaluate_holdout_database(estimator, X, y, database=None, **kwargs):
     """Holdout-Database Evaluation (MEGC 2018): train on the other databases.
 
@@ -178,12 +185,16 @@ def evaluate_holdout_database(estimator, X, y, database=None, **kwargs):
 
     Parameters
     ----------
-    estimator, X, y
-        As in :func:`evaluate_loso`.
+    %(data)s
     database : array-like of shape (n_samples,), default=None
         Database of each sample; taken from the clips when None.
     **kwargs
         Passed to :func:`evaluate_loso`.
+
+    Returns
+    -------
+    result : LOSOResult
+        Pooled predictions, one fold per database.
     """
     if database is None:
         if not (len(X) and isinstance(X[0], Clip)):

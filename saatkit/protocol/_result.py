@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix
 
+from ..clips import MEGC_CLASSES
 from ..metrics import (
     MEGC_LABELS,
     f1_per_class,
@@ -15,7 +16,6 @@ from ..metrics import (
 )
 
 DATABASE_NAMES = {"smic": "SMIC", "casme2": "CASME II", "samm": "SAMM"}
-MEGC_TARGET_NAMES = ("negative", "positive", "surprise")
 
 
 class LOSOResult:
@@ -52,7 +52,7 @@ class LOSOResult:
         self.names = np.asarray(names)
         self.labels = tuple(MEGC_LABELS if labels is None else labels)
         if target_names is None:
-            target_names = (MEGC_TARGET_NAMES if self.labels == MEGC_LABELS
+            target_names = (MEGC_CLASSES if self.labels == MEGC_LABELS
                             else [str(c) for c in self.labels])
         self.target_names = tuple(target_names)
 
@@ -73,7 +73,13 @@ class LOSOResult:
         return war_score(self.y_true, self.y_pred)
 
     def subsets(self):
-        """The row names and masks of the tables: "Full", then each database."""
+        """Name the rows of the tables: "Full", then each database.
+
+        Returns
+        -------
+        subsets : dict of str to ndarray of bool
+            Each row's name and the mask of its samples.
+        """
         order = [db for db in DATABASE_NAMES if db in set(self.database)]
         order += sorted(set(self.database) - set(order))
         rows = {"Full": np.ones(len(self.y_true), dtype=bool)}
@@ -86,6 +92,11 @@ class LOSOResult:
 
         Each database's figures are the pooled predictions restricted to its clips, with
         the label set fixed, as the MEGC 2019 guideline reports them.
+
+        Returns
+        -------
+        scores : DataFrame
+            Columns UF1, UAR, WAR and n; one row per subset.
         """
         rows = {}
         for subset, mask in self.subsets().items():
@@ -99,7 +110,13 @@ class LOSOResult:
         return pd.DataFrame.from_dict(rows, orient="index")
 
     def per_class(self):
-        """Per-class F1 and recall for "Full" and each database (long format)."""
+        """Per-class F1 and recall for "Full" and each database (long format).
+
+        Returns
+        -------
+        per_class : DataFrame
+            Columns subset, class, F1, recall and support.
+        """
         records = []
         for subset, mask in self.subsets().items():
             t, p = self.y_true[mask], self.y_pred[mask]
@@ -115,6 +132,11 @@ class LOSOResult:
 
         Their mean is **not** the MEGC figure: a fold holds one subject's few clips, often
         of one or two classes, and every absent class scores 0 in it.
+
+        Returns
+        -------
+        fold_scores : DataFrame
+            Columns UF1, UAR and n; one row per fold.
         """
         rows = {}
         for group in np.unique(self.groups):
@@ -125,7 +147,13 @@ class LOSOResult:
         return pd.DataFrame.from_dict(rows, orient="index")
 
     def confusion_matrices(self):
-        """Confusion matrices (rows true, columns predicted) for "Full" and each database."""
+        """Confusion matrices (rows true, columns predicted) for "Full" and each database.
+
+        Returns
+        -------
+        matrices : dict of str to ndarray of shape (n_labels, n_labels)
+            One matrix per subset, classes in the order of ``labels``.
+        """
         return {subset: confusion_matrix(self.y_true[mask], self.y_pred[mask],
                                          labels=list(self.labels))
                 for subset, mask in self.subsets().items()}
@@ -139,11 +167,23 @@ class LOSOResult:
             Name of the method in the first column.
         floatfmt : str, default=".4f"
             Number format.
+
+        Returns
+        -------
+        table : str
+            The Markdown table.
         """
         return format_table({method: self}, floatfmt=floatfmt)
 
     def to_dict(self):
-        """Scores, per-class figures and confusion matrices as JSON-ready data."""
+        """Scores, per-class figures and confusion matrices as JSON-ready data.
+
+        Returns
+        -------
+        data : dict
+            Keys n_folds, labels, target_names, scores, per_class and
+            confusion_matrices.
+        """
         return {
             "n_folds": self.n_folds,
             "labels": [int(c) if isinstance(c, (int, np.integer)) else str(c)
@@ -156,13 +196,25 @@ class LOSOResult:
         }
 
     def predictions(self):
-        """One row per sample: database, subject, name, fold, y_true, y_pred."""
+        """One row per sample: database, subject, name, fold, y_true, y_pred.
+
+        Returns
+        -------
+        predictions : DataFrame
+            The pooled predictions.
+        """
         return pd.DataFrame({"database": self.database, "subject": self.subjects,
                              "name": self.names, "fold": self.groups,
                              "y_true": self.y_true, "y_pred": self.y_pred})
 
     def write_log(self, path):
-        """Write the MEGC 2019 prediction log (see :func:`saatkit.metrics.write_megc_log`)."""
+        """Write the MEGC 2019 prediction log (see :func:`saatkit.metrics.write_megc_log`).
+
+        Parameters
+        ----------
+        path : str or Path
+            The log file, written atomically.
+        """
         write_megc_log(path, self.database, self.subjects, self.names, self.y_true, self.y_pred)
 
     def plot_confusion_matrices(self, normalize=True, title=None):

@@ -1,14 +1,16 @@
-"""Shared machinery: per-clip mapping with caching and parallelism, thread limits."""
+"""Shared machinery: thread limits, parameter checks, output of non-tabular steps,
+shared docstring pieces and the check suite of clip and image estimators
+(:mod:`saatkit.utils.estimator_checks`)."""
 
-from ._clipwise import map_clips
+from ._docstring import Substitution
 from ._non_tabular import NonTabularOutputMixin
 from ._param_tuples import check_int_tuple
 from ._threads import run_with_threads, thread_limit, worker_threads
 
 __all__ = [
     "NonTabularOutputMixin",
+    "Substitution",
     "check_int_tuple",
-    "map_clips",
     "run_with_threads",
     "thread_limit",
     "worker_threads",

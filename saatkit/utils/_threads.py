@@ -24,6 +24,11 @@ def thread_limit(n_threads):
     n_threads : int or None
         Threads per pool, at least 1; None leaves every library as it is.
 
+    Yields
+    ------
+    None
+        The block runs with the limits; they are lifted when it ends.
+
     Examples
     --------
     >>> from threadpoolctl import threadpool_info
@@ -77,6 +82,21 @@ def worker_threads(n_jobs):
 
 
 def run_with_threads(n_threads, func, *args, **kwargs):
-    """``func(*args, **kwargs)`` under :func:`thread_limit`, for a parallel worker task."""
+    """Call ``func(*args, **kwargs)`` under :func:`thread_limit`, for a parallel worker task.
+
+    Parameters
+    ----------
+    n_threads : int or None
+        As :func:`thread_limit` takes it.
+    func : callable
+        The task.
+    *args, **kwargs
+        Its arguments.
+
+    Returns
+    -------
+    result : object
+        What ``func`` returns.
+    """
     with thread_limit(n_threads):
         return func(*args, **kwargs)

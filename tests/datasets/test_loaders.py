@@ -433,5 +433,6 @@ def test_megc2019_clip_missing_from_the_coding_file(trees, tmp_path):
 
 def test_clip_annotated_twice(trees, tmp_path):
     path = _edited_coding_file(tmp_path, lambda t: pd.concat([t, t.iloc[[0]]]))
-    with pytest.raises(ValueError, match=r"sub01/EP02_01f is annotated twice: .*row 2 and .*row 257"):
+    with pytest.raises(ValueError,
+                       match=r"sub01/EP02_01f is annotated twice: .*row 2 and .*row 257"):
         load_casme2(trees["casme2"], annotations=path)

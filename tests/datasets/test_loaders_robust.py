@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from saatkit.datasets import (
     AnnotationWarning,
     MissingClipsError,
+    MissingClipWarning,
     load_casme2,
     load_megc2019,
 )
@@ -114,3 +115,14 @@ def test_every_coding_row_loads_or_is_reported_with_its_row(emotions):
             assert name in loaded
         elif not known:
             assert name not in loaded and f"coding.csv row {i + 2}" in told
+
+
+def test_loader_warnings_point_at_the_caller(tmp_path):
+    # The warnings name the line that called the loader, not saatkit's own code.
+    root, coding, _ = casme2_copy(tmp_path, n_subjects=1, emotion_of={0: "hapiness"})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_casme2(root, coding, strict=False)
+    kinds = {w.category for w in caught}
+    assert {AnnotationWarning, MissingClipWarning} <= kinds
+    assert {w.filename for w in caught if w.category in kinds} == {__file__}

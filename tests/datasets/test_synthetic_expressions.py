@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 
 from saatkit.datasets import make_synthetic_expressions
-from saatkit.datasets._face_renderer import random_identity
-from saatkit.datasets._synthetic_catalogue import (
+from saatkit.datasets.synthetic._catalogue import (
     DATABASES,
     MACRO_IDENTITY,
     MICRO_IDENTITY,
     POPULATION,
     SUBJECT_CLIPS,
 )
-from saatkit.datasets._synthetic_expressions import BU3DFE_COUNTS
+from saatkit.datasets.synthetic._expressions import BU3DFE_COUNTS
+from saatkit.datasets.synthetic._identity import random_identity
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from saatkit.datasets import Clip, make_synthetic_megc2019, synthetic_landmarks
-from saatkit.datasets._synthetic_source import _clip_state, neutral_scene
+from saatkit.datasets.synthetic._scene import neutral_scene
+from saatkit.datasets.synthetic._source import _clip_state
 
 MEGC_COUNTS = {"smic": (70, 51, 43), "casme2": (88, 32, 25), "samm": (92, 26, 15)}
 N_SUBJECTS = {"smic": 16, "casme2": 24, "samm": 28}

@@ -55,8 +55,9 @@ def reference_features(volume, rx, ry, rt, counts, rows, cols):
     for plane in range(3):
         for t, y, x in np.ndindex(codes[plane].shape):
             yc, xc = y + border + 1, x + border + 1
-            row = 0 if yc - border - block_h - 1 < 0 else (yc - border - block_h - 1) // block_h + 1
-            col = 0 if xc - border - block_w - 1 < 0 else (xc - border - block_w - 1) // block_w + 1
+            below, right = yc - border - block_h - 1, xc - border - block_w - 1
+            row = 0 if below < 0 else below // block_h + 1
+            col = 0 if right < 0 else right // block_w + 1
             hist[min(row, rows - 1), min(col, cols - 1), plane, codes[plane][t, y, x]] += 1
     rows_out = []
     for r in range(rows):

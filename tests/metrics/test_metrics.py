@@ -61,8 +61,8 @@ def test_log_round_trip_keeps_every_row(tmp_path):
     write_megc_log(path, database, subject, name, y_true, y_pred)
     log = read_megc_log(path)
     assert len(log) == 7
-    assert path.read_text().splitlines()[:3] == ["casme2 sub01", "clip0 %d %d" % (
-        y_true[0], y_pred[0]), "clip2 %d %d" % (y_true[2], y_pred[2])]
+    assert path.read_text().splitlines()[:3] == [
+        "casme2 sub01", f"clip0 {y_true[0]} {y_pred[0]}", f"clip2 {y_true[2]} {y_pred[2]}"]
     back = log.set_index("name").loc[name]
     np.testing.assert_array_equal(back.y_true, y_true)
     np.testing.assert_array_equal(back.y_pred, y_pred)

@@ -76,3 +76,20 @@ def test_reader_takes_numeric_subjects_and_any_first_database(tmp_path):
     # A database of the first header is a database for the later ones.
     path.write_text("all 3\nx 0 1\nall 4\ny 1 1\n")
     assert read_megc_log(path).subject.tolist() == ["3", "4"]
+
+
+def test_per_class_scores_are_sklearn_over_the_declared_labels():
+    from sklearn.metrics import f1_score, recall_score
+
+    from saatkit.metrics import f1_per_class
+
+    y_true, y_pred = ["b", "a", "a", "c"], ["b", "a", "c", "c"]
+    labels = ["a", "b", "c", "d"]
+    np.testing.assert_array_equal(
+        f1_per_class(y_true, y_pred, labels=labels),
+        f1_score(y_true, y_pred, labels=labels, average=None, zero_division=0))
+    np.testing.assert_array_equal(
+        recall_per_class(y_true, y_pred, labels=labels),
+        recall_score(y_true, y_pred, labels=labels, average=None, zero_division=0))
+    # The absent class "d" scores 0 and still counts in the mean.
+    assert uf1_score(y_true, y_pred, labels=labels) == pytest.approx((2 / 3 + 1 + 2 / 3 + 0) / 4)

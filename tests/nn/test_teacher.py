@@ -3,9 +3,9 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from skorch.dataset import ValidSplit
 from sklearn.base import clone
 from sklearn.model_selection import cross_validate
+from skorch.dataset import ValidSplit
 
 from saatkit.nn import SmallAlexNet, SmallVGG16, TeacherClassifier
 

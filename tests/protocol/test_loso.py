@@ -175,3 +175,16 @@ def test_bad_input_is_reported():
         evaluate_loso(LogisticRegression(), X, y[:-1], groups)
     with pytest.raises(ValueError, match="at least two"):
         evaluate_loso(LogisticRegression(), X, y, np.zeros(len(y)))
+
+
+def test_folds_are_leave_one_group_out_in_its_order(tmp_path):
+    # Fold k of a checkpoint holds the k-th test set of LeaveOneGroupOut, so a run
+    # resumed from an older checkpoint folder gets the same folds back.
+    X, y, groups, _ = feature_data()
+    groups = np.array(list("cabfedhgi"))[groups]
+    evaluate_loso(LogisticRegression(), X, y, groups, checkpoint=tmp_path)
+    expected = [test for _, test in LeaveOneGroupOut().split(X, y, groups)]
+    saved = [np.load(tmp_path / f"fold-{k:04d}.npz")["test"] for k in range(len(expected))]
+    assert len(expected) == 9 and not (tmp_path / "fold-0009.npz").exists()
+    for got, want in zip(saved, expected):
+        np.testing.assert_array_equal(got, want)

@@ -5,9 +5,10 @@ import torch
 from joblib import parallel_config
 from threadpoolctl import threadpool_info
 
+from saatkit.clips import map_clips
 from saatkit.datasets import Clip
 from saatkit.protocol import evaluate_loso
-from saatkit.utils import map_clips, thread_limit, worker_threads
+from saatkit.utils import thread_limit, worker_threads
 
 
 def _thread_counts(clip=None):

@@ -9,13 +9,14 @@ import cv2
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
-from ._face_renderer import N_LANDMARKS
-from ._sources import cut_box
-from ._synthetic_catalogue import IMAGE, MACRO_IDENTITY, MACRO_SUBJECT, SubjectStyle
-from ._synthetic_motion import warp_region
-from ._synthetic_source import expression_field, moved_landmarks, portrait_scene
-from ._synthetic_styles import STYLES, apply_style, optics_blur
-from ._synthetic_wrinkles import wrinkle_map
+from ...clips import cut_box
+from ._catalogue import IMAGE, MACRO_IDENTITY, MACRO_SUBJECT, SubjectStyle
+from ._identity import N_LANDMARKS
+from ._motion import warp_region
+from ._scene import portrait_scene
+from ._source import expression_field, moved_landmarks
+from ._styles import STYLES, apply_style, optics_blur
+from ._wrinkles import wrinkle_map
 
 # Side of the face crop in inter-ocular distances, centred 0.6 IOD below the eyes:
 # raised brows to chin, cheek to cheek, as a face detector's box.

@@ -6,8 +6,8 @@ from joblib import Parallel, delayed
 
 import saatkit
 
+from ..utils import run_with_threads, worker_threads
 from ._clip_cache import cached_call
-from ._threads import run_with_threads, worker_threads
 
 
 def _apply(func, clip, params):

@@ -3,9 +3,9 @@ import pickle
 import numpy as np
 import pytest
 
+from saatkit.clips import map_clips
+from saatkit.clips._clip_cache import load_result, save_result
 from saatkit.datasets import Clip
-from saatkit.utils import map_clips
-from saatkit.utils._clip_cache import load_result, save_result
 
 CALLS = []
 

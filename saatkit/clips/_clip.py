@@ -1,8 +1,32 @@
 """One micro-expression sample: a lazy clip of frames with its metadata."""
 
-from ._sources import ArraySource, CropSource, FolderSource, FrameSource, VideoSource, _digest
+from ..utils import Substitution
+from ._crop import CropSource
+from ._sources import (
+    _COLOR,
+    _READ,
+    ArraySource,
+    FolderSource,
+    FrameSource,
+    VideoSource,
+    _digest,
+)
 
 _METADATA = ("database", "subject", "name", "fps", "onset", "apex", "offset")
+_METADATA_PARAM = """**metadata
+            ``database``, ``subject``, ``name``, ``fps``, ``onset``, ``apex``,
+            ``offset`` (see :class:`Clip`)."""
+_CLIP_RETURN = """clip : Clip
+            The new clip; its frames are read only when asked for."""
+# The sources' colour parameter, indented for a method's docstring.
+_COLOR_PARAM = _COLOR.replace("\n", "\n    ")
+_FROM = {"metadata": _METADATA_PARAM, "clip": _CLIP_RETURN,
+         "color_metadata_clip": f"""{_COLOR_PARAM}
+        {_METADATA_PARAM}
+
+        Returns
+        -------
+        {_CLIP_RETURN}"""}
 
 
 class Clip:
@@ -45,7 +69,7 @@ class Clip:
     Examples
     --------
     >>> import numpy as np
-    >>> from saatkit.datasets import Clip
+    >>> from saatkit.clips import Clip
     >>> frames = np.zeros((5, 32, 32), dtype=np.uint8)
     >>> clip = Clip.from_frames(frames, subject="demo/s1", name="c1", fps=200, apex=2)
     >>> len(clip), clip.read([0, 4]).shape
@@ -73,6 +97,7 @@ class Clip:
             setattr(self, field, value)
 
     @classmethod
+    @Substitution(**_FROM)
     def from_folder(cls, path, *, color="auto", **metadata):
         """Make a clip from a folder of numbered image files.
 
@@ -82,25 +107,42 @@ class Clip:
             Folder holding the frames (``img46.jpg``, ``reg_img46.jpg``,
             ``006_05562.jpg``, ``image559740.bmp``, ...). Frames are ordered by the number
             in the file name.
-        color : {"auto", "rgb", "grey"}, default="auto"
-            Frame layout: "auto" takes it from the first frame.
-        **metadata
-            ``database``, ``subject``, ``name``, ``fps``, ``onset``, ``apex``, ``offset``.
+        %(color_metadata_clip)s
         """
         metadata.setdefault("name", str(path).rstrip("/\\").replace("\\", "/").split("/")[-1])
         return cls(FolderSource(path, color=color), **metadata)
 
     @classmethod
+    @Substitution(**_FROM)
     def from_video(cls, path, *, color="auto", **metadata):
-        """Make a clip from a video file that OpenCV can decode."""
+        """Make a clip from a video file that OpenCV can decode.
+
+        Parameters
+        ----------
+        path : str or Path
+            The video file; its frame rate is the clip's ``fps`` unless given.
+        %(color_metadata_clip)s
+        """
         source = VideoSource(path, color=color)
         if metadata.get("fps") is None and source.fps:
             metadata["fps"] = source.fps
         return cls(source, **metadata)
 
     @classmethod
+    @Substitution(**_FROM)
     def from_frames(cls, frames, **metadata):
-        """Make a clip from a uint8 array of shape ``(T, H, W)`` or ``(T, H, W, C)``."""
+        """Make a clip from frames held in memory.
+
+        Parameters
+        ----------
+        frames : ndarray of shape (T, H, W) or (T, H, W, C)
+            uint8 frames, C in (1, 3).
+        %(metadata)s
+
+        Returns
+        -------
+        %(clip)s
+        """
         return cls(ArraySource(frames), **metadata)
 
     def __len__(self):
@@ -119,13 +161,11 @@ class Clip:
     def key(self):
         return _digest("clip", self.source.key, sorted(self.metadata.items()))
 
+    @Substitution(read=_READ)
     def read(self, indices=None):
-        """Read frames as uint8, ``(T, H, W, 3)`` RGB or ``(T, H, W)`` grey.
+        """Read frames as uint8, ``(n, H, W, 3)`` RGB or ``(n, H, W)`` grey.
 
-        Parameters
-        ----------
-        indices : sequence of int, default=None
-            0-based frame positions to read; all frames when None.
+        %(read)s
         """
         try:
             return self.source.read(indices)
@@ -144,11 +184,27 @@ class Clip:
             Size of the returned frames.
         color : {"keep", "rgb", "grey"}, default="keep"
             Layout of the returned frames: as read, 3-channel RGB, or grey.
+
+        Returns
+        -------
+        clip : Clip
+            The cropped clip, with this clip's metadata.
         """
         return Clip(CropSource(self.source, box, output_size, color), **self.metadata)
 
+    @Substitution(metadata=_METADATA_PARAM)
     def replace(self, **metadata):
-        """A copy of the clip with some metadata replaced."""
+        """Copy the clip with some metadata replaced.
+
+        Parameters
+        ----------
+        %(metadata)s
+
+        Returns
+        -------
+        clip : Clip
+            A clip of the same frames.
+        """
         unknown = set(metadata) - set(_METADATA)
         if unknown:
             raise TypeError(f"Unknown clip metadata: {sorted(unknown)}.")
@@ -162,21 +218,5 @@ class Clip:
 
     def __repr__(self):
         where = f"{self.database}/" if self.database else ""
-        return f"<Clip {where}{self.name} subject={self.subject} frames={len(self)} {self.source!r}>"
-
-
-def check_clips(X, name="X"):
-    """Validate that ``X`` is a sequence of :class:`Clip`, naming the first that is not."""
-    if isinstance(X, (str, bytes, Clip)) or not hasattr(X, "__len__"):
-        raise TypeError(f"{name} must be a list of Clip objects, got {type(X).__name__}.")
-    clips = list(X)
-    for i, clip in enumerate(clips):
-        if not isinstance(clip, Clip):
-            raise TypeError(
-                f"{name}[{i}] is a {type(clip).__name__}, not a Clip; build clips with "
-                "Clip.from_folder, Clip.from_video or Clip.from_frames."
-            )
-    if not clips:
-        raise ValueError(f"{name} holds no clips.")
-    return clips
-
+        return (f"<Clip {where}{self.name} subject={self.subject} frames={len(self)} "
+                f"{self.source!r}>")

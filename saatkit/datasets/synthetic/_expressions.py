@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._synthetic import TARGET_NAMES, _seed
-from ._synthetic_catalogue import MACRO_DRAW, MACRO_PEAK
-from ._synthetic_images import render_expression_images
+from ...clips import MEGC_CLASSES
+from ._catalogue import MACRO_DRAW, MACRO_PEAK
+from ._images import render_expression_images
+from ._megc2019 import _seed
 
 EXPRESSIONS_DESCR = """\
 Synthetic macro-expression images (saatkit's stand-in for BU-3DFE)
@@ -143,7 +144,7 @@ def make_synthetic_expressions(n_samples=2000, *, image_size=64, styles="mixed",
     extra = {"neutral": neutral} if return_neutral else {}
     return Bunch(
         X=images, y=labels.astype(np.int64), landmarks=landmarks, frame=frame,
-        target_names=list(TARGET_NAMES),
+        target_names=list(MEGC_CLASSES),
         DESCR=EXPRESSIONS_DESCR.format(macro_low=MACRO_PEAK[0], macro_high=MACRO_PEAK[1],
                                        styles=", ".join(styles)),
         **extra,

@@ -12,7 +12,7 @@ before the warp moves them with the skin.
 import cv2
 import numpy as np
 
-from ._face_renderer import _smooth_curve
+from ._canvas import _smooth_curve
 
 # Line width and softness of a wrinkle, in inter-ocular distances.
 _WIDTH = 0.015
@@ -53,7 +53,8 @@ def wrinkle_lines(landmarks):
                      [lm[39, 0] - 0.02, below_eye + 0.1]])],
         "AU7": [np.array([[outer[0] + 0.04, below_eye + 0.05], [-0.5, below_eye + 0.07],
                           [lm[39, 0] - 0.03, below_eye + 0.04]])],
-        "AU9": [np.array([[-0.13, lm[28, 1] + 0.04 + 0.08 * k], [0.0, lm[28, 1] + 0.02 + 0.08 * k]])
+        "AU9": [np.array([[-0.13, lm[28, 1] + 0.04 + 0.08 * k],
+                          [0.0, lm[28, 1] + 0.02 + 0.08 * k]])
                 for k in range(3)],
         "AU12": [np.array([[lm[31, 0] - 0.06, lm[31, 1] - 0.06],
                            [corner[0] - 0.06, corner[1] - 0.15],

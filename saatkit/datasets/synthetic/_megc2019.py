@@ -2,7 +2,7 @@
 
 The licensed micro-expression databases cannot ship with saatkit, so this module makes
 a synthetic composite with the same structure (3 databases, 68 subjects, 442 clips, the
-MEGC 2019 clips per subject and class), and :mod:`._synthetic_expressions` an
+MEGC 2019 clips per subject and class), and :mod:`._expressions` an
 auxiliary macro-expression image set, so that every stage of the toolkit (face
 detection, landmarks, apex spotting, style aggregation, the networks and the
 leave-one-subject-out protocol) runs for real on any machine. The faces are procedural
@@ -19,15 +19,22 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch, check_random_state
 
-from ._clip import Clip
-from ._synthetic_catalogue import (
-    ACTS, CLIP, DATABASES, MICRO_IDENTITY, MICRO_PEAK, NUISANCE, POPULATION, SUBJECT,
-    SUBJECT_CLIPS, SubjectStyle, check_catalogue,
+from ...clips import MEGC_CLASSES, Clip
+from ._catalogue import (
+    ACTS,
+    CLIP,
+    DATABASES,
+    MICRO_IDENTITY,
+    MICRO_PEAK,
+    NUISANCE,
+    POPULATION,
+    SUBJECT,
+    SUBJECT_CLIPS,
+    SubjectStyle,
+    check_catalogue,
 )
-from ._synthetic_source import ClipSpec, SyntheticSource
-from ._synthetic_styles import STYLES, check_scale
-
-TARGET_NAMES = ["negative", "positive", "surprise"]
+from ._source import ClipSpec, SyntheticSource
+from ._styles import STYLES, check_scale
 
 _SHORT = {0: "ne", 1: "po", 2: "sur"}
 
@@ -137,6 +144,38 @@ def _check_styles(styles):
     return dict(styles)
 
 
+def _check_max_frames(max_frames):
+    if max_frames is None:
+        return None
+    if not isinstance(max_frames, numbers.Integral) or max_frames < 8:
+        raise ValueError(f"max_frames must be an int of at least 8 or None, got {max_frames!r}.")
+    return int(max_frames)
+
+
+def _check_intensity(intensity):
+    if (not isinstance(intensity, numbers.Real) or isinstance(intensity, bool)
+            or not np.isfinite(intensity) or intensity <= 0):
+        raise ValueError(f"intensity must be a positive number, got {intensity!r}.")
+
+
+def _as_bunch(clips, rows, descr):
+    """The clips and their table (one row per clip) as the loaders return them."""
+    frame = pd.DataFrame(rows)
+    for column in ("onset", "apex", "offset"):
+        frame[column] = frame[column].astype("Int64")
+    frame["label"] = frame["label"].astype(np.int64)
+    frame["n_frames"] = frame["n_frames"].astype(np.int64)
+    return Bunch(
+        X=clips,
+        y=frame["label"].to_numpy(),
+        groups=frame["subject"].to_numpy(dtype=str),
+        database=frame["database"].to_numpy(dtype=str),
+        frame=frame,
+        target_names=list(MEGC_CLASSES),
+        DESCR=descr,
+    )
+
+
 def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, styles=None,
                             intensity=1.0, random_state=0):
     """Make the synthetic MEGC 2019 composite: 442 clips of 68 synthetic subjects.
@@ -209,13 +248,13 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
     Notes
     -----
     What each clip shows is drawn from ``random_state``: the subject's identity, the
-    action units of its class (:mod:`saatkit.datasets._synthetic_catalogue`), a peak
+    action units of its class (:mod:`saatkit.datasets.synthetic._catalogue`), a peak
     displacement of 0.015-0.045 x the inter-ocular distance (times ``intensity``), an
     onset-to-offset time of 0.2-0.5 s with a raised-cosine rise and fall, and
     label-independent nuisances (head drift of up to 0.02 IOD and 0.3 degrees, a blink
     in about 15% of clips, light flicker, sensor noise). The renderer draws each
     identity once and warps it for every frame (see
-    :mod:`saatkit.datasets._synthetic_motion`).
+    :mod:`saatkit.datasets.synthetic._motion`).
 
     Examples
     --------
@@ -229,15 +268,9 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
     """
     check_catalogue()
     scale = check_scale(scale)
-    if max_frames is not None:
-        if not isinstance(max_frames, numbers.Integral) or max_frames < 8:
-            raise ValueError(
-                f"max_frames must be an int of at least 8 or None, got {max_frames!r}.")
-        max_frames = int(max_frames)
+    max_frames = _check_max_frames(max_frames)
     styles = _check_styles(styles)
-    if (not isinstance(intensity, numbers.Real) or isinstance(intensity, bool)
-            or not np.isfinite(intensity) or intensity <= 0):
-        raise ValueError(f"intensity must be a positive number, got {intensity!r}.")
+    _check_intensity(intensity)
     peak_range = (MICRO_PEAK[0] * intensity, MICRO_PEAK[1] * intensity)
     seed = _seed(random_state)
     clips, rows = [], []
@@ -285,17 +318,4 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
                         "action_units": units,
                         "peak": round(peak, 6), "fps": fps, "style": style,
                     })
-    frame = pd.DataFrame(rows)
-    for column in ("onset", "apex", "offset"):
-        frame[column] = frame[column].astype("Int64")
-    frame["label"] = frame["label"].astype(np.int64)
-    frame["n_frames"] = frame["n_frames"].astype(np.int64)
-    return Bunch(
-        X=clips,
-        y=frame["label"].to_numpy(),
-        groups=frame["subject"].to_numpy(dtype=str),
-        database=frame["database"].to_numpy(dtype=str),
-        frame=frame,
-        target_names=list(TARGET_NAMES),
-        DESCR=_megc_descr(intensity, peak_range),
-    )
+    return _as_bunch(clips, rows, _megc_descr(intensity, peak_range))

@@ -28,7 +28,7 @@ are the forward model applied to the neutral landmarks.
 import cv2
 import numpy as np
 
-from ._face_renderer import N_LANDMARKS, _MIRROR
+from ._identity import _MIRROR, N_LANDMARKS
 
 # Action units as landmark displacements in face coordinates (IOD units), given for the
 # image-left half and the midline as (outward, down): outward is away from the midline.

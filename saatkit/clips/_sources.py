@@ -13,6 +13,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..utils import Substitution
+from ._grey import to_grey
 from ._media_checks import check_video_length, decode_image_file
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".pgm", ".ppm")
@@ -38,7 +40,8 @@ def _to_layout(frame, grey, path):
     if frame.ndim == 3 and frame.shape[2] == 1:
         frame = frame[:, :, 0]
     if grey:
-        return frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        # OpenCV decodes to BGR: reversed to RGB for the one grey conversion.
+        return frame if frame.ndim == 2 else to_grey(frame[:, :, ::-1])
     if frame.ndim == 2:
         return cv2.cvtColor(frame, cv2.COLOR_GRAY2RGB)
     return cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
@@ -54,6 +57,12 @@ def _stack(frames, paths):
                 f"{paths[0]} has shape {first}: all frames of a clip must have one size."
             )
     return np.stack(frames)
+
+
+def _check_color(color, choices):
+    if color not in choices:
+        names = ", ".join(repr(c) for c in choices[:-1]) + f" or {choices[-1]!r}"
+        raise ValueError(f"color must be {names}, got {color!r}.")
 
 
 def _check_indices(indices, n, owner):
@@ -73,12 +82,29 @@ def _check_indices(indices, n, owner):
     return indices % n if n else indices
 
 
+_INDICES = """indices : int or sequence of int, default=None
+            0-based frame positions (negative ones count from the end); all frames
+            when None."""
+_READ = f"""Parameters
+        ----------
+        {_INDICES}
+
+        Returns
+        -------
+        frames : ndarray of shape (n, H, W) or (n, H, W, 3)
+            The frames, grey or RGB, in the order of ``indices``."""
+_COLOR = """color : {"auto", "rgb", "grey"}, default="auto"
+        Frame layout: "auto" takes it from the first frame (grey files give grey
+        frames, colour files RGB)."""
+
+
 class FrameSource:
     """Base class of frame sources; subclass it to feed clips from elsewhere.
 
     A subclass sets ``frame_numbers`` (one int per frame) and implements
     ``_read(indices)``, which returns uint8 frames for validated, non-negative indices,
-    and ``key``, a hex string that identifies the frames' content.
+    and ``key``, a hex string that identifies the frames' content (:meth:`digest`
+    makes one).
     """
 
     frame_numbers = np.zeros(0, dtype=np.int64)
@@ -86,8 +112,45 @@ class FrameSource:
     def __len__(self):
         return len(self.frame_numbers)
 
+    @Substitution(read=_READ)
     def read(self, indices=None):
-        return self._read(_check_indices(indices, len(self), self))
+        """Read frames as uint8, ``(n, H, W, 3)`` RGB or ``(n, H, W)`` grey.
+
+        %(read)s
+        """
+        return self._read(self.positions(indices))
+
+    @Substitution(indices=_INDICES)
+    def positions(self, indices=None):
+        """Validate frame indices and make them non-negative.
+
+        Parameters
+        ----------
+        %(indices)s
+
+        Returns
+        -------
+        positions : ndarray of shape (n,)
+            0-based positions in ``0 .. len(self) - 1``; an index out of range is an
+            IndexError naming the source.
+        """
+        return _check_indices(indices, len(self), self)
+
+    @staticmethod
+    def digest(*parts):
+        """Hex digest of ``parts`` (their ``repr``), to build a subclass's ``key`` from.
+
+        Parameters
+        ----------
+        *parts : object
+            What identifies the frames' content.
+
+        Returns
+        -------
+        digest : str
+            A SHA-1 hex digest.
+        """
+        return _digest(*parts)
 
     def _read(self, indices):
         raise NotImplementedError
@@ -97,19 +160,25 @@ class FrameSource:
         raise NotImplementedError
 
 
+@Substitution(color=_COLOR)
 class FolderSource(FrameSource):
     """Frames stored as numbered image files in one folder.
 
     The frame order is the number in each file name (the last run of digits), never the
     string order: ``img9.jpg`` comes before ``img10.jpg``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder.
+    %(color)s
     """
 
     def __init__(self, path, color="auto"):
         path = Path(path)
         if not path.is_dir():
             raise FileNotFoundError(f"Clip folder {path} does not exist.")
-        if color not in ("auto", "rgb", "grey"):
-            raise ValueError(f"color must be 'auto', 'rgb' or 'grey', got {color!r}.")
+        _check_color(color, ("auto", "rgb", "grey"))
         numbered = {}
         for entry in os.scandir(path):
             if not entry.is_file() or not entry.name.lower().endswith(IMAGE_EXTENSIONS):
@@ -170,15 +239,22 @@ class FolderSource(FrameSource):
         return f"FolderSource({str(self.path)!r})"
 
 
+@Substitution(color=_COLOR)
 class VideoSource(FrameSource):
-    """Frames of a video file, decoded with OpenCV on demand."""
+    """Frames of a video file, decoded with OpenCV on demand.
+
+    Parameters
+    ----------
+    path : str or Path
+        The video file.
+    %(color)s
+    """
 
     def __init__(self, path, color="auto"):
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"Video file {path} does not exist.")
-        if color not in ("auto", "rgb", "grey"):
-            raise ValueError(f"color must be 'auto', 'rgb' or 'grey', got {color!r}.")
+        _check_color(color, ("auto", "rgb", "grey"))
         capture = cv2.VideoCapture(str(path))
         try:
             if not capture.isOpened():
@@ -227,7 +303,13 @@ class VideoSource(FrameSource):
 
 
 class ArraySource(FrameSource):
-    """Frames held in memory as a ``(T, H, W[, C])`` uint8 array."""
+    """Frames held in memory as a ``(T, H, W[, C])`` uint8 array.
+
+    Parameters
+    ----------
+    frames : ndarray of shape (T, H, W) or (T, H, W, C)
+        uint8 frames, C in (1, 3); one channel is kept as grey.
+    """
 
     def __init__(self, frames):
         frames = np.asarray(frames)
@@ -254,67 +336,3 @@ class ArraySource(FrameSource):
 
     def __repr__(self):
         return f"ArraySource(shape={self.frames.shape})"
-
-
-def cut_box(image, box):
-    """The pixels of the integer box ``(x0, y0, x1, y1)``; outside the image, the border repeats."""
-    x0, y0, x1, y1 = box
-    h, w = image.shape[:2]
-    pad = max(0, -x0, -y0, x1 - w, y1 - h)
-    if pad:
-        image = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-    return image[y0 + pad : y1 + pad, x0 + pad : x1 + pad]
-
-
-class CropSource(FrameSource):
-    """A fixed box cut from every frame of another source, resized to one size.
-
-    Parts of the box outside the frame repeat the border pixels, so a face near the edge
-    still gives a square crop. ``color`` ("keep", "rgb" or "grey") sets the layout of the
-    cropped frames, so that clips of grey and colour databases can share one batch.
-    """
-
-    def __init__(self, parent, box, output_size, color="keep"):
-        if color not in ("keep", "rgb", "grey"):
-            raise ValueError(f"color must be 'keep', 'rgb' or 'grey', got {color!r}.")
-        x0, y0, x1, y1 = (int(round(v)) for v in box)
-        if x1 <= x0 or y1 <= y0:
-            raise ValueError(f"Crop box {tuple(box)} is empty: need x0 < x1 and y0 < y1.")
-        if np.isscalar(output_size):
-            output_size = (int(output_size), int(output_size))
-        height, width = (int(v) for v in output_size)
-        if height < 1 or width < 1:
-            raise ValueError(f"output_size must be positive, got {output_size}.")
-        self.parent = parent
-        self.box = (x0, y0, x1, y1)
-        self.output_size = (height, width)
-        self.color = color
-        self.frame_numbers = parent.frame_numbers
-
-    def _read(self, indices):
-        frames = self.parent.read(indices)
-        x0, y0, x1, y1 = self.box
-        out_h, out_w = self.output_size
-        shrink = (x1 - x0) > out_w or (y1 - y0) > out_h
-        interpolation = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
-        cropped = []
-        for frame in frames:
-            patch = cv2.resize(cut_box(frame, self.box), (out_w, out_h),
-                               interpolation=interpolation)
-            if self.color == "rgb" and patch.ndim == 2:
-                patch = cv2.cvtColor(patch, cv2.COLOR_GRAY2RGB)
-            elif self.color == "grey" and patch.ndim == 3:
-                patch = cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY)
-            cropped.append(patch)
-        if not cropped:
-            shape = (0, out_h, out_w) + ((3,) if self.color == "rgb" else ())
-            return np.zeros(shape, dtype=np.uint8)
-        return np.stack(cropped)
-
-    @property
-    def key(self):
-        return _digest("crop", self.parent.key, self.box, self.output_size, self.color)
-
-    def __repr__(self):
-        return (f"CropSource({self.parent!r}, box={self.box}, output_size={self.output_size}, "
-                f"color={self.color!r})")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ...clips import to_grey
+
 
 @dataclass(frozen=True)
 class RecordingStyle:
@@ -58,7 +60,6 @@ STYLES = {
 SCALES = {"full": 1.0, "demo": 0.375}
 """dict: named scales of the scene; "demo" keeps faces of 60-120 pixels."""
 
-_LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 # Skin and lips reflect near-infrared light alike, so a near-infrared-like sensor sees
 # mostly the red end: lips lose their contrast, brows and lid lines keep it.
 _NIR = np.array([0.75, 0.2, 0.05], np.float32)
@@ -93,7 +94,7 @@ def apply_style(rgb, style):
     if style.colour == "nir":
         out = rgb @ _NIR
     elif style.colour == "grey":
-        out = rgb @ _LUMA
+        out = to_grey(rgb)
     else:
         out = rgb
     out = style.gain * np.clip(out, 0, None) ** style.gamma

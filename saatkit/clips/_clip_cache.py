@@ -8,13 +8,13 @@ the structure as JSON, read back with ``allow_pickle=False``.
 """
 
 import json
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 from joblib import hash as joblib_hash
+
+from ._files import atomic_write
 
 
 def _encode(value, arrays):
@@ -55,17 +55,13 @@ def save_result(path, value):
     """Write ``value`` to ``path`` atomically as arrays plus a JSON structure."""
     arrays = []
     structure = json.dumps(_encode(value, arrays))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
-    try:
+
+    def write(tmp):
         with open(tmp, "wb") as f:
             np.savez(f, structure=np.str_(structure),
                      **{f"a{i}": a for i, a in enumerate(arrays)})
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+
+    atomic_write(path, write)
 
 
 def load_result(path):

@@ -11,7 +11,7 @@ as well as in their recording style.
 
 import numpy as np
 
-from ._synthetic_motion import combine_action_units, subject_signature
+from ._motion import combine_action_units, subject_signature
 
 DATABASES = ("smic", "casme2", "samm")
 
@@ -162,7 +162,8 @@ class SubjectStyle:
             image-right halves (:func:`wrinkle_depths`).
         """
         variants = self.acts[label]
-        emotion, units, _, one_sided = variants[rng.choice(len(variants), p=self.preference[label])]
+        choice = rng.choice(len(variants), p=self.preference[label])
+        emotion, units, _, one_sided = variants[choice]
         weights = {u: rng.uniform(0.6, 1.0) for u in units}
         left = float(np.clip(1 + self.side + rng.normal(0, 0.1), 0.3, 1.3))
         right = float(np.clip(1 - self.side + rng.normal(0, 0.1), 0.3, 1.3))

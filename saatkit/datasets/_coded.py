@@ -1,0 +1,73 @@
+"""Databases distributed as subject folders and a FACS coding sheet: CASME II and SAMM."""
+
+from dataclasses import dataclass
+
+from ._annotations import (
+    check_annotated_frames,
+    find_annotation_file,
+    parse_frame_number,
+    parse_subject,
+    read_coding_sheet,
+)
+from ._clip_table import ClipEntry, assign_labels, build_bunch, check_root, index_entries
+
+_FRAMES = ("onset", "apex", "offset")
+
+
+@dataclass(frozen=True)
+class CodedDatabase:
+    """How one database is laid out on disk and coded, and how it maps to classes.
+
+    ``subject_digits`` is the width of a subject number, ``folder_prefix`` what comes
+    before it in a subject folder's name (``sub01``: "sub"; ``006``: none).
+    """
+
+    key: str
+    title: str
+    fps: int
+    coding_file: str
+    columns: tuple
+    sheet: object
+    subject_digits: int
+    folder_prefix: str
+    megc_map: dict
+    classes: tuple
+    emotions: frozenset
+    kind: str
+
+    def entries(self, root, annotations):
+        """One unlabelled entry per row of the coding sheet, in the sheet's order."""
+        table = read_coding_sheet(annotations, self.columns, "Filename", sheet=self.sheet,
+                                  what=f"{self.title} coding file")
+        entries = []
+        for record in table.to_dict("records"):
+            source = f"{annotations.name} row {record['row']}"
+            number = parse_subject(record["subject"], self.subject_digits, source)
+            raw = {k: record[f"{k}frame"] for k in _FRAMES}
+            onset, apex, offset, defects = check_annotated_frames(
+                *(parse_frame_number(raw[k]) for k in _FRAMES), raw
+            )
+            folder = f"{self.folder_prefix}{number}"
+            entries.append(ClipEntry(
+                database=self.key, subject=f"{self.key}/{folder}", name=record["filename"],
+                path=root / folder / record["filename"], fps=self.fps,
+                emotion=str(record["estimatedemotion"]).strip().lower(), label=None,
+                source=source, onset=onset, apex=apex, offset=offset, defects=defects,
+            ))
+        index_entries(entries)
+        return entries
+
+    def load(self, root, annotations, classes, strict, hint):
+        """The Bunch of the database's clips, labelled by ``classes``."""
+        root = check_root(root, self.title)
+        annotations = find_annotation_file(annotations, root, self.coding_file)
+        entries, target_names = assign_labels(
+            self.entries(root, annotations), classes, self.megc_map, self.classes,
+            self.emotions, self.title, stacklevel=4,
+        )
+        sheet = f" (sheet {self.sheet})" if isinstance(self.sheet, str) else ""
+        descr = (f"{self.title} {self.kind} ({self.fps} fps) from {root}, annotated by "
+                 f"{annotations}{sheet}; classes: {', '.join(target_names)}.")
+        # One frame deeper than a loader that builds its Bunch itself.
+        return build_bunch(entries, target_names=target_names, strict=strict, descr=descr,
+                           hints={self.key: hint(root)}, stacklevel=4)
