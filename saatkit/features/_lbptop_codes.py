@@ -7,7 +7,7 @@ from collections import Counter
 import cv2
 import numpy as np
 
-from ..preprocessing._temporal_interpolation import matlab_uint8
+from ..utils import matlab_uint8
 
 PLANES = ("xy", "xt", "yt")
 NORMS = ("block", "global", "l2", "none")

@@ -10,11 +10,8 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..clips import Clip, check_clips, map_clips
-from ..utils import NonTabularOutputMixin
+from ..utils import NonTabularOutputMixin, matlab_uint8
 
-# Values this little below a half round up, as the half itself: float round-off of the
-# matrix product must not decide which way an exact tie of exact arithmetic goes.
-_TIE_TOLERANCE = 1e-9
 # Pixels per matrix product: the float64 working copy stays in cache, not one per clip.
 _CHUNK = 16384
 # Pixels per float32 product of uint8 clips: input, product and bytes stay in L2 cache.
@@ -55,18 +52,6 @@ def interpolation_matrix(n_in, n_out):
     matrix[on_frame] = 0.0
     matrix[np.flatnonzero(on_frame), nearest[on_frame].astype(int)] = 1.0
     return matrix
-
-
-def matlab_uint8(values):
-    """Convert to uint8 as MATLAB's ``uint8()`` does: round half away from zero, clip.
-
-    Values within ``1e-9`` below a half count as the half. ``values`` (float64) is
-    overwritten.
-    """
-    values += 0.5 + _TIE_TOLERANCE
-    np.floor(values, out=values)
-    np.clip(values, 0, 255, out=values)
-    return values.astype(np.uint8)
 
 
 def uint8_product(matrix, values):

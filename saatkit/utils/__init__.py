@@ -3,6 +3,7 @@ shared docstring pieces and the check suite of clip and image estimators
 (:mod:`saatkit.utils.estimator_checks`)."""
 
 from ._docstring import Substitution
+from ._matlab import matlab_uint8
 from ._non_tabular import NonTabularOutputMixin
 from ._param_tuples import check_int_tuple
 from ._threads import run_with_threads, thread_limit, worker_threads
@@ -11,6 +12,7 @@ __all__ = [
     "NonTabularOutputMixin",
     "Substitution",
     "check_int_tuple",
+    "matlab_uint8",
     "run_with_threads",
     "thread_limit",
     "worker_threads",

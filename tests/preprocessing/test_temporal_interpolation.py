@@ -8,11 +8,8 @@ from sklearn.utils import get_tags
 
 from saatkit.datasets import Clip
 from saatkit.preprocessing import TemporalInterpolator
-from saatkit.preprocessing._temporal_interpolation import (
-    interpolation_matrix,
-    matlab_uint8,
-    uint8_product,
-)
+from saatkit.preprocessing._temporal_interpolation import interpolation_matrix, uint8_product
+from saatkit.utils import matlab_uint8
 
 
 def tim(x, n_frames):
