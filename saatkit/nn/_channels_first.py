@@ -35,10 +35,7 @@ class ChannelsFirst(NonTabularOutputMixin, StatelessMixin, TransformerMixin, Bas
     """
 
     _parameter_constraints: ClassVar[dict] = {}
-
-    @staticmethod
-    def _check_input(X):
-        return check_images(X)
+    _check_input = staticmethod(check_images)
 
     def transform(self, X):
         """The images as float32 ``(n, C, H, W)``, uint8 ones scaled to [0, 1].

@@ -151,10 +151,6 @@ class ApexSpotter(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
         self.n_jobs = n_jobs
         self.output = output
 
-    @staticmethod
-    def _check_input(X):
-        return check_clips(X)
-
     def _params(self):
         return dict(
             method=self.method, fallback=self.fallback, lbp_points=int(self.lbp_points),

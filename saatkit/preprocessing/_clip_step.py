@@ -5,7 +5,7 @@ from numbers import Integral
 
 from sklearn.utils._param_validation import HasMethods
 
-from ..clips import map_clips
+from ..clips import check_clips, map_clips
 from ..utils import StatelessMixin
 
 MAP_CLIPS_CONSTRAINTS = {
@@ -26,7 +26,13 @@ def map_clips_docs(result):
 
 
 class ClipStepMixin(StatelessMixin):
-    """A step that learns nothing and works clip by clip, cached and in parallel."""
+    """A step that learns nothing and works clip by clip, cached and in parallel.
+
+    ``fit`` checks that ``X`` is a list of clips, unless the step sets its own
+    ``_check_input``.
+    """
+
+    _check_input = staticmethod(check_clips)
 
     def _map_clips(self, func, clips, **params):
         return map_clips(func, clips, memory=self.memory, n_jobs=self.n_jobs, **params)

@@ -285,9 +285,7 @@ class TemporalInterpolator(NonTabularOutputMixin, ClipStepMixin, TransformerMixi
         self.memory = memory
         self.n_jobs = n_jobs
 
-    @staticmethod
-    def _check_input(X):
-        return _check_volumes(X)
+    _check_input = staticmethod(_check_volumes)
 
     def transform(self, X):
         """Resample every clip to ``n_frames`` frames.
