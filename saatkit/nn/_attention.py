@@ -5,7 +5,7 @@ import numbers
 import torch
 
 from ..utils import Substitution
-from ._docs import REFERENCES
+from ._docs import cite
 
 FORMS = ("paper", "zagoruyko")
 
@@ -36,7 +36,7 @@ def _unit(maps):
     return maps / norms.clamp_min(_EPS).reshape(shape)
 
 
-@Substitution(**REFERENCES)
+@Substitution(references=cite("zhou", "zagoruyko"))
 def attention_map(A, p=1):
     """Spatial attention map of a batch of activations.
 
@@ -62,8 +62,7 @@ def attention_map(A, p=1):
 
     References
     ----------
-    .. [1] %(zhou)s
-    .. [2] %(zagoruyko)s
+    %(references)s
 
     Examples
     --------
@@ -97,7 +96,7 @@ def _as_attention(tensor, p, role, index):
     return _unit(tensor)
 
 
-@Substitution(**REFERENCES)
+@Substitution(references=cite("zhou", "zagoruyko"))
 def attention_transfer_loss(student_maps, teacher_maps, beta, p=None, form="paper"):
     """Attention transfer term between student and teacher stage outputs.
 
@@ -147,8 +146,7 @@ def attention_transfer_loss(student_maps, teacher_maps, beta, p=None, form="pape
 
     References
     ----------
-    .. [1] %(zhou)s
-    .. [2] %(zagoruyko)s Code:
+    %(references)s Code:
        https://github.com/szagoruyko/attention-transfer
 
     Examples

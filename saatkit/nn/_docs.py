@@ -1,6 +1,6 @@
 """Docstring pieces of the networks and estimators, written once (see Substitution)."""
 
-# References, for ``.. [n] %(name)s`` in a module-level function's or class's docstring.
+# Works cited by several docstrings; ``cite`` numbers them for a References section.
 REFERENCES = {
     "zhou": """L. Zhou, Q. Mao and L. Xue, "Cross-database micro-expression
        recognition: a style aggregated and attention transfer approach",
@@ -10,11 +10,6 @@ REFERENCES = {
        attention transfer", ICLR 2017.""",
     "he_resnet": """K. He, X. Zhang, S. Ren and J. Sun, "Deep residual learning for
        image recognition", CVPR 2016.""",
-    "he_init": """K. He, X. Zhang, S. Ren and J. Sun, "Delving deep into rectifiers:
-       surpassing human-level performance on ImageNet classification", ICCV
-       2015.""",
-    "ioffe": """S. Ioffe and C. Szegedy, "Batch normalization: accelerating deep
-       network training by reducing internal covariate shift", ICML 2015.""",
     "wu": """Y. Wu and J. Johnson, "Rethinking 'batch' in BatchNorm",
        arXiv:2105.07576, 2021.""",
 }
@@ -78,5 +73,9 @@ ESTIMATOR_DOCS = {
         Weight of each class in the loss.
     history_ : skorch.History
         Losses and timings per epoch and batch.""",
-    **REFERENCES,
 }
+
+
+def cite(*keys):
+    """The numbered entries of a References section (of a class or module-level function)."""
+    return "\n    ".join(f".. [{i}] {REFERENCES[key]}" for i, key in enumerate(keys, 1))

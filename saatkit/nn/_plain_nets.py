@@ -5,7 +5,6 @@ import numbers
 from torch import nn
 
 from ..utils import Substitution
-from ._docs import REFERENCES
 from ._staged import StagedNet, _check_dropout, classifier_layers
 
 _SIZES = """n_classes : int, default=10
@@ -69,7 +68,7 @@ class _PlainNet(StagedNet):
         self.dropout = dropout
 
 
-@Substitution(sizes=_SIZES, **REFERENCES)
+@Substitution(sizes=_SIZES)
 class SmallAlexNet(_PlainNet):
     """AlexNet (Krizhevsky et al., 2012) sized for small images.
 
@@ -130,8 +129,11 @@ class SmallAlexNet(_PlainNet):
     ----------
     .. [1] A. Krizhevsky, I. Sutskever and G. E. Hinton, "ImageNet
        classification with deep convolutional neural networks", NeurIPS 2012.
-    .. [2] %(ioffe)s
-    .. [3] %(he_init)s
+    .. [2] S. Ioffe and C. Szegedy, "Batch normalization: accelerating deep
+       network training by reducing internal covariate shift", ICML 2015.
+    .. [3] K. He, X. Zhang, S. Ren and J. Sun, "Delving deep into rectifiers:
+       surpassing human-level performance on ImageNet classification", ICCV
+       2015.
 
     Examples
     --------
@@ -180,7 +182,7 @@ class SmallAlexNet(_PlainNet):
         _he_init(self, linear=False)
 
 
-@Substitution(sizes=_SIZES, **REFERENCES)
+@Substitution(sizes=_SIZES)
 class SmallVGG16(_PlainNet):
     """VGG-16 (Simonyan and Zisserman, 2015) sized for small images.
 
@@ -237,8 +239,11 @@ class SmallVGG16(_PlainNet):
     ----------
     .. [1] K. Simonyan and A. Zisserman, "Very deep convolutional networks for
        large-scale image recognition", ICLR 2015.
-    .. [2] %(he_init)s
-    .. [3] %(ioffe)s
+    .. [2] K. He, X. Zhang, S. Ren and J. Sun, "Delving deep into rectifiers:
+       surpassing human-level performance on ImageNet classification", ICCV
+       2015.
+    .. [3] S. Ioffe and C. Szegedy, "Batch normalization: accelerating deep
+       network training by reducing internal covariate shift", ICML 2015.
 
     Examples
     --------

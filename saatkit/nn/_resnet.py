@@ -5,8 +5,6 @@ import numbers
 import torch.nn.functional as F
 from torch import nn
 
-from ..utils import Substitution
-from ._docs import REFERENCES
 from ._staged import StagedNet, _check_positive_int
 
 
@@ -42,7 +40,6 @@ class _BasicBlock(nn.Module):
         return F.relu(out + shortcut)
 
 
-@Substitution(**REFERENCES)
 class CifarResNet(StagedNet):
     """CIFAR-style ResNet with option-A shortcuts (He et al., 2016, Sec. 4.2).
 
@@ -86,7 +83,8 @@ class CifarResNet(StagedNet):
 
     References
     ----------
-    .. [1] %(he_resnet)s
+    .. [1] K. He, X. Zhang, S. Ren and J. Sun, "Deep residual learning for
+       image recognition", CVPR 2016.
 
     Examples
     --------

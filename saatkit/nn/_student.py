@@ -14,7 +14,7 @@ from torch import nn
 from ..utils import Substitution
 from ._attention import attention_map, attention_transfer_loss, resolve_p
 from ._base import ImageClassifier
-from ._docs import ESTIMATOR_DOCS
+from ._docs import ESTIMATOR_DOCS, cite
 from ._teacher_maps import cached_maps, maps_folder, memory_location
 
 
@@ -59,7 +59,7 @@ def select_stages(stages, indices, name):
     return [stages[i] for i in indices]
 
 
-@Substitution(**ESTIMATOR_DOCS)
+@Substitution(references=cite("zhou", "zagoruyko", "wu"), **ESTIMATOR_DOCS)
 class AttentionTransferClassifier(ImageClassifier):
     """Student classifier trained with attention transfer from a frozen teacher.
 
@@ -135,9 +135,7 @@ class AttentionTransferClassifier(ImageClassifier):
 
     References
     ----------
-    .. [1] %(zhou)s
-    .. [2] %(zagoruyko)s
-    .. [3] %(wu)s
+    %(references)s
 
     Examples
     --------

@@ -5,10 +5,10 @@ from torch import nn
 
 from ..utils import Substitution
 from ._base import ImageClassifier
-from ._docs import ESTIMATOR_DOCS
+from ._docs import ESTIMATOR_DOCS, cite
 
 
-@Substitution(**ESTIMATOR_DOCS)
+@Substitution(references=cite("zhou", "he_resnet", "wu"), **ESTIMATOR_DOCS)
 class TeacherClassifier(ImageClassifier):
     """Image classifier trained with cross-entropy, the SA-AT teacher.
 
@@ -47,9 +47,7 @@ class TeacherClassifier(ImageClassifier):
 
     References
     ----------
-    .. [1] %(zhou)s
-    .. [2] %(he_resnet)s
-    .. [3] %(wu)s
+    %(references)s
 
     Examples
     --------
