@@ -189,11 +189,6 @@ class AttentionTransferClassifier(ImageClassifier):
         self.teacher_stages = teacher_stages
         self.student_stages = student_stages
         self.memory = memory
-        self.init_std = init_std
-        self.recalibrate_bn = recalibrate_bn
-        self.class_weight = class_weight
-        self.random_state = random_state
-        kwargs.setdefault("iterator_train__shuffle", True)
         super().__init__(
             module,
             criterion=criterion,
@@ -203,6 +198,10 @@ class AttentionTransferClassifier(ImageClassifier):
             batch_size=batch_size,
             train_split=train_split,
             classes=classes,
+            init_std=init_std,
+            recalibrate_bn=recalibrate_bn,
+            class_weight=class_weight,
+            random_state=random_state,
             device=device,
             verbose=verbose,
             **kwargs,

@@ -84,13 +84,6 @@ class TeacherClassifier(ImageClassifier):
         verbose=0,
         **kwargs,
     ):
-        # skorch refuses torch objects set as attributes after its __init__,
-        # so our own parameters go first.
-        self.init_std = init_std
-        self.recalibrate_bn = recalibrate_bn
-        self.class_weight = class_weight
-        self.random_state = random_state
-        kwargs.setdefault("iterator_train__shuffle", True)
         super().__init__(
             module,
             criterion=criterion,
@@ -100,6 +93,10 @@ class TeacherClassifier(ImageClassifier):
             batch_size=batch_size,
             train_split=train_split,
             classes=classes,
+            init_std=init_std,
+            recalibrate_bn=recalibrate_bn,
+            class_weight=class_weight,
+            random_state=random_state,
             device=device,
             verbose=verbose,
             **kwargs,
