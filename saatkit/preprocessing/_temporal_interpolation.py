@@ -279,13 +279,12 @@ class TemporalInterpolator(NonTabularOutputMixin, ClipStepMixin, TransformerMixi
         "n_frames": [Interval(Integral, 2, None, closed="left")],
         **MAP_CLIPS_CONSTRAINTS,
     }
+    _check_input = staticmethod(_check_volumes)
 
     def __init__(self, n_frames=10, *, memory=None, n_jobs=None):
         self.n_frames = n_frames
         self.memory = memory
         self.n_jobs = n_jobs
-
-    _check_input = staticmethod(_check_volumes)
 
     def transform(self, X):
         """Resample every clip to ``n_frames`` frames.
