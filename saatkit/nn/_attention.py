@@ -4,6 +4,9 @@ import numbers
 
 import torch
 
+from ..utils import Substitution
+from ._docs import cite
+
 FORMS = ("paper", "zagoruyko")
 
 # As in torch.nn.functional.normalize: an all-zero map stays all zero.
@@ -33,6 +36,7 @@ def _unit(maps):
     return maps / norms.clamp_min(_EPS).reshape(shape)
 
 
+@Substitution(references=cite("zhou", "zagoruyko"))
 def attention_map(A, p=1):
     """Spatial attention map of a batch of activations.
 
@@ -58,12 +62,7 @@ def attention_map(A, p=1):
 
     References
     ----------
-    .. [1] L. Zhou, Q. Mao and L. Xue, "Cross-database micro-expression
-       recognition: a style aggregated and attention transfer approach",
-       ICME Workshops 2019.
-    .. [2] S. Zagoruyko and N. Komodakis, "Paying more attention to attention:
-       improving the performance of convolutional neural networks via
-       attention transfer", ICLR 2017.
+    %(references)s
 
     Examples
     --------
@@ -97,6 +96,7 @@ def _as_attention(tensor, p, role, index):
     return _unit(tensor)
 
 
+@Substitution(references=cite("zhou", "zagoruyko"))
 def attention_transfer_loss(student_maps, teacher_maps, beta, p=None, form="paper"):
     """Attention transfer term between student and teacher stage outputs.
 
@@ -146,12 +146,7 @@ def attention_transfer_loss(student_maps, teacher_maps, beta, p=None, form="pape
 
     References
     ----------
-    .. [1] L. Zhou, Q. Mao and L. Xue, "Cross-database micro-expression
-       recognition: a style aggregated and attention transfer approach",
-       ICME Workshops 2019.
-    .. [2] S. Zagoruyko and N. Komodakis, "Paying more attention to attention:
-       improving the performance of convolutional neural networks via
-       attention transfer", ICLR 2017. Code:
+    %(references)s Code:
        https://github.com/szagoruyko/attention-transfer
 
     Examples

@@ -45,14 +45,24 @@ class ImageClassifier(NeuralNetClassifier):
     """Image handling, label encoding, seeding and initialisation.
 
     Not public: :class:`TeacherClassifier` and
-    :class:`AttentionTransferClassifier` are what users fit. Subclasses store
+    :class:`AttentionTransferClassifier` are what users fit. Subclasses pass
     ``init_std``, ``recalibrate_bn``, ``class_weight`` and ``random_state``
-    and set
-    ``_default_depth``, the depth of the CifarResNet used when ``module`` is
-    None.
+    on with skorch's parameters, and set ``_default_depth``, the depth of the
+    CifarResNet used when ``module`` is None.
     """
 
     _default_depth = 20
+
+    def __init__(self, module, *, init_std, recalibrate_bn, class_weight, random_state,
+                 **kwargs):
+        # skorch refuses torch objects set as attributes after its __init__,
+        # so our own parameters go first.
+        self.init_std = init_std
+        self.recalibrate_bn = recalibrate_bn
+        self.class_weight = class_weight
+        self.random_state = random_state
+        kwargs.setdefault("iterator_train__shuffle", True)
+        super().__init__(module, **kwargs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

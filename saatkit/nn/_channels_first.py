@@ -3,13 +3,13 @@
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..utils import NonTabularOutputMixin
+from ..utils import NonTabularOutputMixin, StatelessMixin
 from ._images import check_images
 
 
-class ChannelsFirst(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
+class ChannelsFirst(NonTabularOutputMixin, StatelessMixin, TransformerMixin, BaseEstimator):
     """uint8 channels-last images to float32 channels-first images in [0, 1].
 
     saatkit's steps hand on faces as uint8 ``(n, H, W, C)`` (or grey ``(n, H, W)``),
@@ -35,23 +35,7 @@ class ChannelsFirst(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: ClassVar[dict] = {}
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Check the images; nothing is learnt.
-
-        Parameters
-        ----------
-        X : ndarray
-            uint8 ``(n, H, W[, C])`` or float ``(n, C, H, W)`` images.
-        y : ignored
-
-        Returns
-        -------
-        self : ChannelsFirst
-        """
-        check_images(X)
-        return self
+    _check_input = staticmethod(check_images)
 
     def transform(self, X):
         """The images as float32 ``(n, C, H, W)``, uint8 ones scaled to [0, 1].
@@ -72,8 +56,5 @@ class ChannelsFirst(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
-        tags.transformer_tags.preserves_dtype = []
         return tags

@@ -5,9 +5,7 @@ import numbers
 import torch
 from torch import nn
 
-from ._plain_nets import _check_dropout
-from ._resnet import _check_positive_int
-from ._staged import StagedNet
+from ._staged import StagedNet, _check_dropout, _check_positive_int, classifier_layers
 
 
 def _check_filters(filters):
@@ -123,13 +121,9 @@ class STSTNet(StagedNet):
     """
 
     def __init__(self, n_classes=3, in_channels=3, stream_filters=(3, 5, 8), dropout=0.5):
-        super().__init__()
-        _check_positive_int(n_classes, "n_classes")
-        _check_positive_int(in_channels, "in_channels")
+        super().__init__(n_classes, in_channels)
         _check_filters(stream_filters)
         _check_dropout(dropout)
-        self.n_classes = n_classes
-        self.in_channels = in_channels
         self.stream_filters = stream_filters
         self.dropout = dropout
 
@@ -218,18 +212,15 @@ class OFFApexNet(StagedNet):
     """
 
     def __init__(self, n_classes=3, in_channels=2, hidden=1024, dropout=0.5):
-        super().__init__()
-        _check_positive_int(n_classes, "n_classes")
-        _check_positive_int(hidden, "hidden")
-        _check_dropout(dropout)
         if in_channels != 2:
             raise ValueError(
                 "OFFApexNet has one stream for u and one for v, so it takes flow with "
                 f"in_channels=2; got {in_channels!r}. Compute the flow with "
                 'OpticalFlow(components=("u", "v")).'
             )
-        self.n_classes = n_classes
-        self.in_channels = in_channels
+        super().__init__(n_classes, in_channels)
+        _check_positive_int(hidden, "hidden")
+        _check_dropout(dropout)
         self.hidden = hidden
         self.dropout = dropout
 
@@ -248,11 +239,5 @@ class OFFApexNet(StagedNet):
         self.head = nn.Sequential(
             nn.AdaptiveMaxPool2d(7),
             nn.Flatten(),
-            nn.Linear(32 * 7 * 7, hidden),
-            nn.ReLU(),
-            nn.Dropout(dropout),
-            nn.Linear(hidden, hidden),
-            nn.ReLU(),
-            nn.Dropout(dropout),
-            nn.Linear(hidden, n_classes),
+            *classifier_layers(32 * 7 * 7, hidden, n_classes, dropout),
         )

@@ -4,8 +4,15 @@ import numbers
 
 from torch import nn
 
-from ._resnet import _check_positive_int
-from ._staged import StagedNet
+from ..utils import Substitution
+from ._staged import StagedNet, _check_dropout, classifier_layers
+
+_SIZES = """n_classes : int, default=10
+        Number of outputs.
+    in_channels : int, default=3
+        Channels of the input images.
+    width : float, default=1.0
+        Multiplier of every layer's width."""
 
 
 def _scaled(channels, width):
@@ -15,11 +22,6 @@ def _scaled(channels, width):
 def _check_width(width):
     if isinstance(width, bool) or not isinstance(width, numbers.Real) or not width > 0:
         raise ValueError(f"width must be a positive number; got {width!r}.")
-
-
-def _check_dropout(dropout):
-    if not isinstance(dropout, numbers.Real) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be in [0, 1); got {dropout!r}.")
 
 
 def _he_init(module, linear=True):
@@ -45,7 +47,29 @@ def _downsample():
     return nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
 
 
-class SmallAlexNet(StagedNet):
+def _conv(in_channels, out_channels, kernel, batch_norm):
+    """A "same" convolution, batch-normalised when ``batch_norm``, and a ReLU."""
+    layers = [nn.Conv2d(in_channels, out_channels, kernel, padding=kernel // 2,
+                        bias=not batch_norm)]
+    if batch_norm:
+        layers.append(nn.BatchNorm2d(out_channels))
+    return [*layers, nn.ReLU()]
+
+
+class _PlainNet(StagedNet):
+    """Checks and stores the parameters SmallAlexNet and SmallVGG16 share."""
+
+    def __init__(self, n_classes, in_channels, width, batch_norm, dropout):
+        super().__init__(n_classes, in_channels)
+        _check_width(width)
+        _check_dropout(dropout)
+        self.width = width
+        self.batch_norm = batch_norm
+        self.dropout = dropout
+
+
+@Substitution(sizes=_SIZES)
+class SmallAlexNet(_PlainNet):
     """AlexNet (Krizhevsky et al., 2012) sized for small images.
 
     Five convolutions in three stages and three fully connected layers, as in
@@ -57,12 +81,7 @@ class SmallAlexNet(StagedNet):
 
     Parameters
     ----------
-    n_classes : int, default=10
-        Number of outputs.
-    in_channels : int, default=3
-        Channels of the input images.
-    width : float, default=1.0
-        Multiplier of every layer's width.
+    %(sizes)s
     batch_norm : bool, default=True
         Normalise after each convolution and after the first two fully
         connected layers (see Notes).
@@ -97,7 +116,7 @@ class SmallAlexNet(StagedNet):
     here (``benchmarks/bench_teachers.py``). A teacher's ``init_std`` replaces
     that initialisation with N(0, ``init_std``). With batch normalisation in
     the fully connected layers, training batches must hold at least two
-    images; skorch's last batch holds one when ``len(X) % batch_size == 1``
+    images; skorch's last batch holds one when ``len(X) %% batch_size == 1``
     (``iterator_train__drop_last=True`` avoids it).
 
     Stages are separated by 3x3 stride-2 max pooling with padding 1, as in
@@ -127,33 +146,20 @@ class SmallAlexNet(StagedNet):
     """
 
     def __init__(self, n_classes=10, in_channels=3, width=1.0, batch_norm=True, dropout=0.0):
-        super().__init__()
-        _check_positive_int(n_classes, "n_classes")
-        _check_positive_int(in_channels, "in_channels")
-        _check_width(width)
-        _check_dropout(dropout)
-        self.n_classes = n_classes
-        self.in_channels = in_channels
-        self.width = width
-        self.batch_norm = batch_norm
-        self.dropout = dropout
-
+        super().__init__(n_classes, in_channels, width, batch_norm, dropout)
         c1, c2, c3, c4, c5 = _scaled([32, 96, 192, 128, 128], width)
         (hidden,) = _scaled([512], width)
-
-        def conv(in_c, out_c, kernel):
-            layers = [nn.Conv2d(in_c, out_c, kernel, padding=kernel // 2, bias=not batch_norm)]
-            if batch_norm:
-                layers.append(nn.BatchNorm2d(out_c))
-            return [*layers, nn.ReLU()]
 
         self.stem = nn.Identity()
         self.stages = nn.ModuleList(
             [
-                nn.Sequential(*conv(in_channels, c1, 5)),
-                nn.Sequential(_downsample(), *conv(c1, c2, 5)),
+                nn.Sequential(*_conv(in_channels, c1, 5, batch_norm)),
+                nn.Sequential(_downsample(), *_conv(c1, c2, 5, batch_norm)),
                 nn.Sequential(
-                    _downsample(), *conv(c2, c3, 3), *conv(c3, c4, 3), *conv(c4, c5, 3)
+                    _downsample(),
+                    *_conv(c2, c3, 3, batch_norm),
+                    *_conv(c3, c4, 3, batch_norm),
+                    *_conv(c4, c5, 3, batch_norm),
                 ),
             ]
         )
@@ -176,7 +182,8 @@ class SmallAlexNet(StagedNet):
         _he_init(self, linear=False)
 
 
-class SmallVGG16(StagedNet):
+@Substitution(sizes=_SIZES)
+class SmallVGG16(_PlainNet):
     """VGG-16 (Simonyan and Zisserman, 2015) sized for small images.
 
     Thirteen 3x3 convolutions in five stages (2, 2, 3, 3, 3) and three fully
@@ -189,12 +196,7 @@ class SmallVGG16(StagedNet):
 
     Parameters
     ----------
-    n_classes : int, default=10
-        Number of outputs.
-    in_channels : int, default=3
-        Channels of the input images.
-    width : float, default=1.0
-        Multiplier of every layer's width.
+    %(sizes)s
     batch_norm : bool, default=True
         Normalise after each convolution; without it a 16-layer network
         initialised from N(0, 0.02) hardly trains.
@@ -254,17 +256,7 @@ class SmallVGG16(StagedNet):
     """
 
     def __init__(self, n_classes=10, in_channels=3, width=1.0, batch_norm=True, dropout=0.0):
-        super().__init__()
-        _check_positive_int(n_classes, "n_classes")
-        _check_positive_int(in_channels, "in_channels")
-        _check_width(width)
-        _check_dropout(dropout)
-        self.n_classes = n_classes
-        self.in_channels = in_channels
-        self.width = width
-        self.batch_norm = batch_norm
-        self.dropout = dropout
-
+        super().__init__(n_classes, in_channels, width, batch_norm, dropout)
         channels = _scaled([16, 32, 64, 128, 128], width)
         (hidden,) = _scaled([256], width)
         stages = []
@@ -272,12 +264,7 @@ class SmallVGG16(StagedNet):
         for index, (out_channels, n_convs) in enumerate(zip(channels, (2, 2, 3, 3, 3))):
             layers = [_downsample()] if index > 0 else []
             for _ in range(n_convs):
-                layers.append(
-                    nn.Conv2d(previous, out_channels, 3, padding=1, bias=not batch_norm)
-                )
-                if batch_norm:
-                    layers.append(nn.BatchNorm2d(out_channels))
-                layers.append(nn.ReLU())
+                layers += _conv(previous, out_channels, 3, batch_norm)
                 previous = out_channels
             stages.append(nn.Sequential(*layers))
         self.stem = nn.Identity()
@@ -285,12 +272,6 @@ class SmallVGG16(StagedNet):
         self.head = nn.Sequential(
             nn.AdaptiveAvgPool2d(1),
             nn.Flatten(),
-            nn.Linear(channels[-1], hidden),
-            nn.ReLU(),
-            nn.Dropout(dropout),
-            nn.Linear(hidden, hidden),
-            nn.ReLU(),
-            nn.Dropout(dropout),
-            nn.Linear(hidden, n_classes),
+            *classifier_layers(channels[-1], hidden, n_classes, dropout),
         )
         _he_init(self)

@@ -5,7 +5,7 @@ import numbers
 import torch.nn.functional as F
 from torch import nn
 
-from ._staged import StagedNet
+from ._staged import StagedNet, _check_positive_int
 
 
 def _conv3x3(in_channels, out_channels, stride=1):
@@ -99,7 +99,6 @@ class CifarResNet(StagedNet):
     """
 
     def __init__(self, depth=20, n_classes=10, in_channels=3, width=1):
-        super().__init__()
         if (
             isinstance(depth, bool)
             or not isinstance(depth, numbers.Integral)
@@ -110,12 +109,9 @@ class CifarResNet(StagedNet):
                 "depth must be 6n + 2 for an integer n >= 1 (20, 32, 56, 110, ...); "
                 f"got {depth!r}."
             )
-        _check_positive_int(n_classes, "n_classes")
-        _check_positive_int(in_channels, "in_channels")
+        super().__init__(n_classes, in_channels)
         _check_positive_int(width, "width")
         self.depth = depth
-        self.n_classes = n_classes
-        self.in_channels = in_channels
         self.width = width
 
         n_blocks = (depth - 2) // 6
@@ -136,8 +132,3 @@ class CifarResNet(StagedNet):
         self.head = nn.Sequential(
             nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels[-1], n_classes)
         )
-
-
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")

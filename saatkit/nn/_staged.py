@@ -1,12 +1,39 @@
 """Common shape of the networks: a stem, a sequence of stages, a head."""
 
+import numbers
+
 from torch import nn
+
+
+def _check_positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+
+
+def _check_dropout(dropout):
+    if not isinstance(dropout, numbers.Real) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be in [0, 1); got {dropout!r}.")
+
+
+def classifier_layers(in_features, hidden, n_classes, dropout):
+    """Two fully connected layers of ``hidden`` units (ReLU, then dropout) and the output."""
+    return [
+        nn.Linear(in_features, hidden),
+        nn.ReLU(),
+        nn.Dropout(dropout),
+        nn.Linear(hidden, hidden),
+        nn.ReLU(),
+        nn.Dropout(dropout),
+        nn.Linear(hidden, n_classes),
+    ]
 
 
 class StagedNet(nn.Module):
     """A convolutional network whose stage outputs can be read out.
 
-    Subclasses set ``stem``, ``stages`` (an ``nn.ModuleList``) and ``head``.
+    Subclasses call ``super().__init__(n_classes, in_channels)``, which checks and
+    stores the two sizes every network has, then set ``stem``, ``stages`` (an
+    ``nn.ModuleList``) and ``head``.
     Each stage output is the activation attention transfer compares. In the
     image networks (:class:`CifarResNet`, :class:`SmallAlexNet`,
     :class:`SmallVGG16`) every stage but the first halves the spatial size
@@ -15,6 +42,13 @@ class StagedNet(nn.Module):
     :class:`OFFApexNet`'s two stages have the sizes of the first two, and
     :class:`STSTNet`'s single stage is about a third of the input's.
     """
+
+    def __init__(self, n_classes, in_channels):
+        super().__init__()
+        _check_positive_int(n_classes, "n_classes")
+        _check_positive_int(in_channels, "in_channels")
+        self.n_classes = n_classes
+        self.in_channels = in_channels
 
     def forward(self, x, return_stages=False):
         """Classify a batch.

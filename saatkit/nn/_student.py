@@ -11,8 +11,10 @@ from skorch import NeuralNet
 from skorch.dataset import unpack_data
 from torch import nn
 
+from ..utils import Substitution
 from ._attention import attention_map, attention_transfer_loss, resolve_p
 from ._base import ImageClassifier
+from ._docs import ESTIMATOR_DOCS, cite
 from ._teacher_maps import cached_maps, maps_folder, memory_location
 
 
@@ -57,6 +59,7 @@ def select_stages(stages, indices, name):
     return [stages[i] for i in indices]
 
 
+@Substitution(references=cite("zhou", "zagoruyko", "wu"), **ESTIMATOR_DOCS)
 class AttentionTransferClassifier(ImageClassifier):
     """Student classifier trained with attention transfer from a frozen teacher.
 
@@ -106,58 +109,14 @@ class AttentionTransferClassifier(ImageClassifier):
         fold. Files are ``.npz`` arrays, read without pickle, named by hashes
         of the teacher's weights and of the image. None computes them in
         every fit.
-    criterion : torch criterion class, default=torch.nn.CrossEntropyLoss
-        Classification loss on the logits.
-    optimizer : torch optimizer class, default=torch.optim.Adam
-        Optimiser of the student's parameters (the teacher's are never in it).
-    lr : float, default=1e-4
-        Learning rate.
-    max_epochs : int, default=10
-        Number of passes over the data.
+    %(loss)s
     batch_size : int, default=16
         Images per step.
-    train_split : None or callable, default=None
-        skorch's internal validation split; None trains on all of ``X``.
-    classes : None or array-like, default=None
-        All class labels, in the order of the network's outputs; None takes
-        those in ``y``. Give it (e.g. ``[0, 1, 2]``) when a training fold may
-        miss a class.
-    init_std : float or None, default=0.02
-        Standard deviation of the initial convolution and linear weights
-        (biases start at 0); None keeps PyTorch's default initialisation.
-    recalibrate_bn : bool, default=True
-        After training, re-estimate the batch-normalisation statistics of the
-        final weights by averaging batch statistics over one pass (without
-        gradients) over the training images ("precise BN", Wu and Johnson,
-        2021). Weights drawn from N(0, 0.02) make activation
-        variances about 1e-4, while running estimates start at 1 and move 10%
-        a step: after a short fit (under a few hundred steps) eval-mode
-        predictions are then near chance without it. Costs about a third of
-        an epoch.
-    class_weight : None, "balanced" or dict, default=None
-        Class weights of the cross-entropy, as in :class:`TeacherClassifier`.
-    random_state : None, int or numpy.random.RandomState, default=None
-        Seeds initialisation, shuffling and dropout in ``fit``.
-    device : str or torch.device, default="cpu"
-        Where the student (and the copy of the teacher) runs.
-    verbose : int, default=0
-        0 is silent, 1 prints a line per epoch, 2 also shows a progress bar.
-    **kwargs
-        Other skorch parameters (``module__...``, ``optimizer__...``,
-        ``iterator_train__...``, ``callbacks``...).
+    %(training)s
 
     Attributes
     ----------
-    module_ : torch.nn.Module
-        The trained student network.
-    classes_ : ndarray
-        Class labels, in the order of the network's outputs.
-    n_channels_in_ : int
-        Image channels seen in ``fit``.
-    class_weight_ : ndarray or None
-        Weight of each class in the loss.
-    history_ : skorch.History
-        Losses and timings per epoch and batch.
+    %(attributes)s
 
     Notes
     -----
@@ -176,14 +135,7 @@ class AttentionTransferClassifier(ImageClassifier):
 
     References
     ----------
-    .. [1] L. Zhou, Q. Mao and L. Xue, "Cross-database micro-expression
-       recognition: a style aggregated and attention transfer approach",
-       ICME Workshops 2019.
-    .. [2] S. Zagoruyko and N. Komodakis, "Paying more attention to attention:
-       improving the performance of convolutional neural networks via
-       attention transfer", ICLR 2017.
-    .. [3] Y. Wu and J. Johnson, "Rethinking 'batch' in BatchNorm",
-       arXiv:2105.07576, 2021.
+    %(references)s
 
     Examples
     --------
@@ -192,7 +144,7 @@ class AttentionTransferClassifier(ImageClassifier):
     >>> from saatkit.nn import AttentionTransferClassifier, TeacherClassifier
     >>> rng = np.random.default_rng(0)
     >>> X = rng.integers(0, 256, size=(8, 8, 8), dtype=np.uint8)  # grey
-    >>> y = np.arange(8) % 2
+    >>> y = np.arange(8) %% 2
     >>> teacher = TeacherClassifier(module__depth=20, max_epochs=1, random_state=0).fit(X, y)
     >>> student = AttentionTransferClassifier(
     ...     FrozenEstimator(teacher), beta=1.0, max_epochs=1, random_state=0)
@@ -237,11 +189,6 @@ class AttentionTransferClassifier(ImageClassifier):
         self.teacher_stages = teacher_stages
         self.student_stages = student_stages
         self.memory = memory
-        self.init_std = init_std
-        self.recalibrate_bn = recalibrate_bn
-        self.class_weight = class_weight
-        self.random_state = random_state
-        kwargs.setdefault("iterator_train__shuffle", True)
         super().__init__(
             module,
             criterion=criterion,
@@ -251,6 +198,10 @@ class AttentionTransferClassifier(ImageClassifier):
             batch_size=batch_size,
             train_split=train_split,
             classes=classes,
+            init_std=init_std,
+            recalibrate_bn=recalibrate_bn,
+            class_weight=class_weight,
+            random_state=random_state,
             device=device,
             verbose=verbose,
             **kwargs,

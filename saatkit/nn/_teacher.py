@@ -3,9 +3,12 @@
 import torch
 from torch import nn
 
+from ..utils import Substitution
 from ._base import ImageClassifier
+from ._docs import ESTIMATOR_DOCS, cite
 
 
+@Substitution(references=cite("zhou", "he_resnet", "wu"), **ESTIMATOR_DOCS)
 class TeacherClassifier(ImageClassifier):
     """Image classifier trained with cross-entropy, the SA-AT teacher.
 
@@ -27,66 +30,14 @@ class TeacherClassifier(ImageClassifier):
         called with ``return_stages=True``, as :class:`CifarResNet`,
         :class:`SmallAlexNet`, :class:`SmallVGG16`, :class:`STSTNet` and
         :class:`OFFApexNet` do.
-    criterion : torch criterion class, default=torch.nn.CrossEntropyLoss
-        Loss on the logits.
-    optimizer : torch optimizer class, default=torch.optim.Adam
-        Optimiser; set its options with ``optimizer__...``.
-    lr : float, default=1e-4
-        Learning rate.
-    max_epochs : int, default=10
-        Number of passes over the data.
+    %(loss)s
     batch_size : int, default=64
         Images per step.
-    train_split : None or callable, default=None
-        skorch's internal validation split (e.g. ``skorch.dataset.ValidSplit(5)``);
-        None trains on all of ``X`` and records no validation scores.
-    classes : None or array-like, default=None
-        All class labels, in the order of the network's outputs. None takes
-        the labels present in ``y``. Give it when a training set may miss a
-        class (a leave-one-subject-out fold, say).
-    init_std : float or None, default=0.02
-        Standard deviation of the normal distribution convolution and linear
-        weights are drawn from (biases start at 0); None keeps PyTorch's
-        default initialisation.
-    recalibrate_bn : bool, default=True
-        After training, re-estimate the batch-normalisation statistics of the
-        final weights by averaging batch statistics over one pass (without
-        gradients) over the training images ("precise BN", Wu and Johnson,
-        2021). Weights drawn from N(0, 0.02) make activation
-        variances about 1e-4, while running estimates start at 1 and move 10%
-        a step: after a short fit (under a few hundred steps) eval-mode
-        predictions are then near chance without it. Costs about a third of
-        an epoch.
-    class_weight : None, "balanced" or dict, default=None
-        Weights of the classes in the loss: "balanced" weighs each class by
-        ``n_samples / (n_classes * count)`` computed on ``y`` in ``fit``; a
-        dict maps labels to weights (others weigh 1).
-    random_state : None, int or numpy.random.RandomState, default=None
-        Seeds weight initialisation, shuffling and dropout in ``fit``, without
-        disturbing torch's global generator; the same seed gives the same
-        weights and predictions (on the same device).
-    device : str or torch.device, default="cpu"
-        Where the network runs, e.g. ``"cuda"``.
-    verbose : int, default=0
-        0 is silent, 1 prints a line per epoch, 2 also shows a progress bar
-        within each epoch.
-    **kwargs
-        Other skorch parameters: ``module__...``, ``optimizer__...``,
-        ``iterator_train__...`` (shuffling is on by default), ``callbacks``,
-        ``warm_start``...
+    %(training)s
 
     Attributes
     ----------
-    module_ : torch.nn.Module
-        The trained network.
-    classes_ : ndarray
-        Class labels, in the order of the network's outputs.
-    n_channels_in_ : int
-        Image channels seen in ``fit``.
-    class_weight_ : ndarray or None
-        Weight of each class in the loss.
-    history_ : skorch.History
-        Losses and timings per epoch and batch.
+    %(attributes)s
 
     Notes
     -----
@@ -96,13 +47,7 @@ class TeacherClassifier(ImageClassifier):
 
     References
     ----------
-    .. [1] L. Zhou, Q. Mao and L. Xue, "Cross-database micro-expression
-       recognition: a style aggregated and attention transfer approach",
-       ICME Workshops 2019.
-    .. [2] K. He, X. Zhang, S. Ren and J. Sun, "Deep residual learning for
-       image recognition", CVPR 2016.
-    .. [3] Y. Wu and J. Johnson, "Rethinking 'batch' in BatchNorm",
-       arXiv:2105.07576, 2021.
+    %(references)s
 
     Examples
     --------
@@ -110,7 +55,7 @@ class TeacherClassifier(ImageClassifier):
     >>> from saatkit.nn import TeacherClassifier
     >>> rng = np.random.default_rng(0)
     >>> X = rng.integers(0, 256, size=(8, 8, 8, 3), dtype=np.uint8)
-    >>> y = np.arange(8) % 2
+    >>> y = np.arange(8) %% 2
     >>> teacher = TeacherClassifier(module__depth=20, max_epochs=1, random_state=0)
     >>> teacher.fit(X, y).predict(X).shape
     (8,)
@@ -139,13 +84,6 @@ class TeacherClassifier(ImageClassifier):
         verbose=0,
         **kwargs,
     ):
-        # skorch refuses torch objects set as attributes after its __init__,
-        # so our own parameters go first.
-        self.init_std = init_std
-        self.recalibrate_bn = recalibrate_bn
-        self.class_weight = class_weight
-        self.random_state = random_state
-        kwargs.setdefault("iterator_train__shuffle", True)
         super().__init__(
             module,
             criterion=criterion,
@@ -155,6 +93,10 @@ class TeacherClassifier(ImageClassifier):
             batch_size=batch_size,
             train_split=train_split,
             classes=classes,
+            init_std=init_std,
+            recalibrate_bn=recalibrate_bn,
+            class_weight=class_weight,
+            random_state=random_state,
             device=device,
             verbose=verbose,
             **kwargs,

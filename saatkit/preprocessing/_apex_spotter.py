@@ -1,16 +1,16 @@
 """Find the apex frame of each clip (Liong et al. 2015, as SA-AT's Algorithm 1 uses it)."""
 
-import os
 from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..clips import Clip, check_clips, map_clips
-from ..utils import NonTabularOutputMixin
+from ..utils import NonTabularOutputMixin, Substitution
 from ._apex_curves import _FALLBACKS, METHODS, OUTPUTS, _spot_clip
+from ._clip_step import MAP_CLIPS_CONSTRAINTS, ClipStepMixin, map_clips_docs
 from ._face_models import DETECTORS
 from ._lbp import LBP_METHODS
 
@@ -30,7 +30,8 @@ def _onset_frame(clip):
     return clip.read([onset_position(clip, clip.apex)])[0]
 
 
-class ApexSpotter(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
+@Substitution(**map_clips_docs("the apex, distance curve and apex frame of each clip"))
+class ApexSpotter(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEstimator):
     """Reduce each clip to its apex frame.
 
     The default method is the automatic apex spotting of Liong et al. (2015) as
@@ -64,11 +65,8 @@ class ApexSpotter(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         face, the frame is taken to be a face crop (see Notes).
     detection_size : int or None, default=640
         Longer side frames are shrunk to for face detection.
-    memory : str, Path, joblib.Memory or None, default=None
-        Cache of the per-clip result (apex, curve and apex frame), keyed on the clip
-        and the parameters.
-    n_jobs : int, default=None
-        Clips processed in parallel through joblib.
+    %(memory)s
+    %(n_jobs)s
     output : {"frame", "pair"}, default="frame"
         What :meth:`transform` returns for each clip: its apex frame (the paper's
         input), or its onset and apex frames, stacked on a new axis 1, for motion
@@ -135,8 +133,7 @@ class ApexSpotter(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         "lbp_method": [StrOptions(set(LBP_METHODS))],
         "detector": [StrOptions(set(DETECTORS))],
         "detection_size": [Interval(Integral, 32, None, closed="left"), None],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
-        "n_jobs": [Integral, None],
+        **MAP_CLIPS_CONSTRAINTS,
         "output": [StrOptions(set(OUTPUTS))],
     }
 
@@ -153,22 +150,6 @@ class ApexSpotter(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         self.memory = memory
         self.n_jobs = n_jobs
         self.output = output
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Check the parameters and that ``X`` is a list of clips.
-
-        Parameters
-        ----------
-        X : list of Clip
-        y : ignored
-
-        Returns
-        -------
-        self : ApexSpotter
-        """
-        check_clips(X)
-        return self
 
     def _params(self):
         return dict(
@@ -214,8 +195,7 @@ class ApexSpotter(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         clips = check_clips(X)
-        results = map_clips(_spot_clip, clips, memory=self.memory, n_jobs=self.n_jobs,
-                            **self._params())
+        results = self._map_clips(_spot_clip, clips, **self._params())
         first = results[0][2].shape
         for clip, (_, _, frame) in zip(clips, results):
             if frame.shape != first:
@@ -228,12 +208,5 @@ class ApexSpotter(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         if self.output == "frame":
             return apex_frames
         spotted = [clip.replace(apex=apex) for clip, (apex, _, _) in zip(clips, results)]
-        onsets = map_clips(_onset_frame, spotted, memory=self.memory, n_jobs=self.n_jobs)
+        onsets = self._map_clips(_onset_frame, spotted)
         return np.stack([np.stack(onsets), apex_frames], axis=1)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
-        tags.transformer_tags.preserves_dtype = []
-        return tags

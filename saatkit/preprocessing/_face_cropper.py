@@ -1,16 +1,16 @@
 """Crop every frame of a clip to the face found on one reference frame."""
 
-import os
 import warnings
 from numbers import Integral, Real
 from typing import ClassVar, NamedTuple
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..clips import check_clips, map_clips
-from ..utils import NonTabularOutputMixin, check_int_tuple
+from ..clips import check_clips
+from ..utils import NonTabularOutputMixin, Substitution, check_int_tuple
+from ._clip_step import MAP_CLIPS_CONSTRAINTS, ClipStepMixin, map_clips_docs
 from ._face_models import DETECTORS, detect_faces
 
 _REFERENCES = ("onset", "first", "apex")
@@ -142,7 +142,8 @@ class FaceBoxes(NamedTuple):
     untracked: list
 
 
-class FaceCropper(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
+@Substitution(**map_clips_docs("the face detection of each clip"))
+class FaceCropper(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEstimator):
     """Crop each clip to the face found on one of its frames.
 
     The face is detected once per clip, on a reference frame; the box is made square,
@@ -183,11 +184,8 @@ class FaceCropper(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         frame): when none is found there, or less than half of it lies in the crop,
         warn with :class:`FaceTrackingWarning` naming the clip (:meth:`locate` lists it
         in ``untracked``). The crop box stays the reference frame's.
-    memory : str, Path, joblib.Memory or None, default=None
-        Cache of the per-clip detection, keyed on the clip and the detection
-        parameters.
-    n_jobs : int, default=None
-        Clips detected in parallel through joblib.
+    %(memory)s
+    %(n_jobs)s
 
     Notes
     -----
@@ -231,8 +229,7 @@ class FaceCropper(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         "color": [StrOptions({"rgb", "grey", "keep"})],
         "on_missing": [StrOptions(set(_ON_MISSING))],
         "track": ["boolean"],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
-        "n_jobs": [Integral, None],
+        **MAP_CLIPS_CONSTRAINTS,
     }
 
     def __init__(self, detector="yunet", *, detection_size=640, reference="onset", margin=0.1,
@@ -249,22 +246,9 @@ class FaceCropper(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         self.memory = memory
         self.n_jobs = n_jobs
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Check the parameters and that ``X`` is a list of clips.
-
-        Parameters
-        ----------
-        X : list of Clip
-        y : ignored
-
-        Returns
-        -------
-        self : FaceCropper
-        """
+    def _check_input(self, X):
         _output_size(self.output_size)
         check_clips(X)
-        return self
 
     def locate(self, X):
         """Find the crop box of each clip, warning about clips without a usable face.
@@ -290,10 +274,9 @@ class FaceCropper(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
                         f"reference={reference} is not a frame position of "
                         f"{_describe(clip)}, which has {len(clip)} frames."
                     )
-        found = map_clips(
-            _find_face, clips, memory=self.memory, n_jobs=self.n_jobs,
-            reference=reference, detector=self.detector, detection_size=self.detection_size,
-            track=self.track,
+        found = self._map_clips(
+            _find_face, clips, reference=reference, detector=self.detector,
+            detection_size=self.detection_size, track=self.track,
         )
         boxes, scores, fallbacks = [], [], []
         for clip, (box, score, position, frame_shape, _) in zip(clips, found):
@@ -350,10 +333,3 @@ class FaceCropper(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
                 f"FaceCropper.locate): {listed}{' ...' if len(problems) > 10 else ''}.",
                 FaceTrackingWarning, stacklevel=3)
         return [name for name, _ in problems]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
-        tags.transformer_tags.preserves_dtype = []
-        return tags

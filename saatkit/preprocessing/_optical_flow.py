@@ -1,20 +1,15 @@
 """Onset-to-apex optical flow images: u, v and optical strain (STSTNet, OFF-ApexNet)."""
 
-import os
 from numbers import Integral
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Interval,
-    StrOptions,
-    validate_params,
-)
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ..clips import check_clips, map_clips
-from ..utils import NonTabularOutputMixin
+from ..clips import check_clips
+from ..utils import NonTabularOutputMixin, Substitution
+from ._clip_step import MAP_CLIPS_CONSTRAINTS, ClipStepMixin, map_clips_docs
 from ._flow_fields import (
     METHODS,
     check_components,
@@ -148,7 +143,7 @@ def onset_apex(clip):
     return onset, clip.apex
 
 
-def _check_input(X):
+def _check_flow_input(X):
     """Clips, or a uint8 array of onset and apex frames ``(n, 2, H, W[, 3])``."""
     if isinstance(X, np.ndarray):
         if X.dtype != np.uint8 or X.ndim not in (4, 5) or X.shape[1] != 2 or not len(X):
@@ -171,7 +166,8 @@ def _clip_flow(clip, **params):
         raise ValueError(f"{_describe(clip)}: {exc}") from None
 
 
-class OpticalFlow(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
+@Substitution(**map_clips_docs("each clip's flow image"))
+class OpticalFlow(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEstimator):
     """Reduce each clip to the optical flow from its onset to its apex frame.
 
     Each clip becomes one image whose channels are the horizontal flow ``u``, the
@@ -206,11 +202,8 @@ class OpticalFlow(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     method_params : dict, default=None
         Parameters of the method, updating its defaults (see Notes); an unknown key or a
         value out of range raises a ValueError naming it.
-    memory : str, Path, joblib.Memory or None, default=None
-        Cache of each clip's flow image, keyed on the clip and the parameters (see
-        :func:`saatkit.clips.map_clips`).
-    n_jobs : int, default=None
-        Clips processed in parallel through joblib.
+    %(memory)s
+    %(n_jobs)s
 
     Notes
     -----
@@ -299,8 +292,7 @@ class OpticalFlow(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints: ClassVar[dict] = {
         **_CONSTRAINTS,
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
-        "n_jobs": [Integral, None],
+        **MAP_CLIPS_CONSTRAINTS,
     }
 
     def __init__(self, method="tvl1", *, output_size=28, components=("u", "v", "strain"),
@@ -322,23 +314,9 @@ class OpticalFlow(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
             "params": check_method_params(self.method, self.method_params),
         }
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Check the parameters and the input; no frame is read.
-
-        Parameters
-        ----------
-        X : list of Clip or ndarray of shape (n, 2, H, W[, 3])
-            As for :meth:`transform`.
-        y : ignored
-
-        Returns
-        -------
-        self : OpticalFlow
-        """
-        _check_input(X)
+    def _check_input(self, X):
+        _check_flow_input(X)
         self._flow_params()
-        return self
 
     def transform(self, X):
         """The flow image of each clip, from its onset to its apex frame.
@@ -357,16 +335,8 @@ class OpticalFlow(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         images : ndarray of shape (n_clips, len(components), output_size, output_size)
             float32.
         """
-        X = _check_input(X)
+        X = _check_flow_input(X)
         params = self._flow_params()
         if isinstance(X, np.ndarray):
             return np.stack([_flow_image(onset, apex, **params) for onset, apex in X])
-        return np.stack(map_clips(_clip_flow, X, memory=self.memory, n_jobs=self.n_jobs,
-                                  **params))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
-        tags.transformer_tags.preserves_dtype = []
-        return tags
+        return np.stack(self._map_clips(_clip_flow, X, **params))

@@ -1,16 +1,16 @@
 """Temporal Interpolation Model: resample every clip to a fixed number of frames."""
 
-import os
 from numbers import Integral
 from typing import ClassVar
 
 import cv2
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval
 
-from ..clips import Clip, check_clips, map_clips
-from ..utils import NonTabularOutputMixin, matlab_uint8
+from ..clips import Clip, check_clips
+from ..utils import NonTabularOutputMixin, Substitution, matlab_uint8
+from ._clip_step import MAP_CLIPS_CONSTRAINTS, ClipStepMixin, map_clips_docs
 
 # Pixels per matrix product: the float64 working copy stays in cache, not one per clip.
 _CHUNK = 16384
@@ -186,7 +186,9 @@ def _stack_frames(volumes):
     return np.stack(volumes)
 
 
-class TemporalInterpolator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
+@Substitution(**map_clips_docs("each clip's resampled frames"))
+class TemporalInterpolator(NonTabularOutputMixin, ClipStepMixin, TransformerMixin,
+                           BaseEstimator):
     """Resample each clip to ``n_frames`` frames with the Temporal Interpolation Model.
 
     The Temporal Interpolation Model (TIM) of Zhou et al. (2011) treats a clip as a
@@ -201,11 +203,10 @@ class TemporalInterpolator(NonTabularOutputMixin, TransformerMixin, BaseEstimato
     ----------
     n_frames : int, default=10
         Number of output frames, at least 2.
-    memory : str, Path, joblib.Memory or None, default=None
-        Cache of the per-clip result when ``X`` is a list of clips, keyed on the clip
-        and ``n_frames`` (see :func:`saatkit.clips.map_clips`).
-    n_jobs : int, default=None
-        Clips read and interpolated in parallel through joblib (list of clips only).
+    %(memory)s
+        Used when ``X`` is a list of clips.
+    %(n_jobs)s
+        Used when ``X`` is a list of clips.
 
     Notes
     -----
@@ -276,31 +277,14 @@ class TemporalInterpolator(NonTabularOutputMixin, TransformerMixin, BaseEstimato
 
     _parameter_constraints: ClassVar[dict] = {
         "n_frames": [Interval(Integral, 2, None, closed="left")],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
-        "n_jobs": [Integral, None],
+        **MAP_CLIPS_CONSTRAINTS,
     }
+    _check_input = staticmethod(_check_volumes)
 
     def __init__(self, n_frames=10, *, memory=None, n_jobs=None):
         self.n_frames = n_frames
         self.memory = memory
         self.n_jobs = n_jobs
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Check the parameters; TIM learns nothing from the data.
-
-        Parameters
-        ----------
-        X : list of Clip, or array of shape (n_clips, T, H, W[, C]), or list of arrays
-            The clips; only their layout is checked, no frame is read.
-        y : ignored
-
-        Returns
-        -------
-        self : TemporalInterpolator
-        """
-        _check_volumes(X)
-        return self
 
     def transform(self, X):
         """Resample every clip to ``n_frames`` frames.
@@ -319,17 +303,11 @@ class TemporalInterpolator(NonTabularOutputMixin, TransformerMixin, BaseEstimato
         n_frames = int(self.n_frames)
         volumes = _check_volumes(X)
         if isinstance(volumes[0], Clip):
-            return _stack_frames(map_clips(
-                _interpolate_clip, volumes, memory=self.memory, n_jobs=self.n_jobs,
-                n_frames=n_frames,
-            ))
+            return _stack_frames(self._map_clips(_interpolate_clip, volumes, n_frames=n_frames))
         # One clip at a time bounds the float64 working copy to one clip.
         return _stack_frames([interpolate_volume(v, n_frames) for v in volumes])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
-        tags.transformer_tags.preserves_dtype = []
         return tags

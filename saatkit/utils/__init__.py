@@ -1,4 +1,4 @@
-"""Shared machinery: thread limits, parameter checks, output of non-tabular steps,
+"""Shared machinery: thread limits, parameter checks, output and fit of non-tabular steps,
 shared docstring pieces and the check suite of clip and image estimators
 (:mod:`saatkit.utils.estimator_checks`)."""
 
@@ -6,10 +6,12 @@ from ._docstring import Substitution
 from ._matlab import matlab_uint8
 from ._non_tabular import NonTabularOutputMixin
 from ._param_tuples import check_int_tuple
+from ._stateless import StatelessMixin
 from ._threads import run_with_threads, thread_limit, worker_threads
 
 __all__ = [
     "NonTabularOutputMixin",
+    "StatelessMixin",
     "Substitution",
     "check_int_tuple",
     "matlab_uint8",
