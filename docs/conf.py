@@ -65,9 +65,11 @@ numpydoc_validation_exclude = {
     # skorch's NeuralNet hooks, overridden by the networks: skorch documents them.
     r"^saatkit\.nn\.\w+\.(get_dataset|get_loss|infer|initialize_\w+|load_params"
     r"|on_train_begin|on_train_end|partial_fit)$",
-    # Rewritten by other parts of issue 14 (presets as functions, tags for stateless
-    # steps); document them there and drop these two lines.
-    r"^saatkit\.pipelines\.(split_method|stateless_prefix)$",
+    # The fields and tuple methods of a NamedTuple: its class docstring describes them.
+    r"^saatkit\.preprocessing\.FaceBoxes\.(boxes|scores|fallbacks|untracked|count|index)$",
+    # torch's Module.forward of the CycleGAN networks: their class docstrings say what
+    # they map.
+    r"^saatkit\.nn\.(ResnetGenerator|PatchDiscriminator)\.forward$",
 }
 numpydoc_xref_param_type = False
 

@@ -10,7 +10,7 @@ from ._images import check_images
 
 
 class ChannelsFirst(NonTabularOutputMixin, StatelessMixin, TransformerMixin, BaseEstimator):
-    """uint8 channels-last images to float32 channels-first images in [0, 1].
+    """Turn uint8 channels-last images into float32 channels-first images in [0, 1].
 
     saatkit's steps hand on faces as uint8 ``(n, H, W, C)`` (or grey ``(n, H, W)``),
     which :class:`TeacherClassifier` and :class:`AttentionTransferClassifier` scale

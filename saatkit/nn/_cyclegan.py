@@ -48,6 +48,15 @@ class ResnetGenerator(nn.Module):
 
     Maps ``(n, C, S, S)`` images in [-1, 1] to images of the same shape; ``S``
     must be a multiple of 4 (two stride-2 down-samplings).
+
+    Parameters
+    ----------
+    n_channels : int, default=3
+        Image channels ``C``.
+    n_filters : int, default=64
+        Filters of the first convolution (``k``); the down-samplings double them twice.
+    n_blocks : int, default=9
+        Residual blocks at the lowest resolution (9 for 256x256 images in the paper).
     """
 
     def __init__(self, n_channels=3, n_filters=64, n_blocks=9):
@@ -92,6 +101,15 @@ class PatchDiscriminator(nn.Module):
 
     With ``n_layers=3`` each score sees a 70x70 receptive field; inputs need at
     least 32x32 pixels so the last normalised map keeps more than one element.
+
+    Parameters
+    ----------
+    n_channels : int, default=3
+        Image channels.
+    n_filters : int, default=64
+        Filters of the first convolution; each further layer doubles them (up to 8x).
+    n_layers : int, default=3
+        Convolutions after the first, each normalised; all but the last have stride 2.
     """
 
     def __init__(self, n_channels=3, n_filters=64, n_layers=3):

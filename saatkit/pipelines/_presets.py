@@ -19,7 +19,18 @@ FLOW_NETWORKS = {
 
 
 def flow_network(key):
-    """The network class of the flow method ``key`` (a key of :data:`FLOW_NETWORKS`)."""
+    """The network class of a flow method.
+
+    Parameters
+    ----------
+    key : {"offapexnet", "ststnet"}
+        A key of :data:`FLOW_NETWORKS`.
+
+    Returns
+    -------
+    network : type
+        :class:`~saatkit.nn.OFFApexNet` or :class:`~saatkit.nn.STSTNet`.
+    """
     # Imported here: torch is needed only once a network is built.
     from ..nn import OFFApexNet, STSTNet
 
@@ -41,7 +52,27 @@ METHODS = {"lbptop": "LBP-TOP", **{k: v for k, (v, _) in FLOW_NETWORKS.items()},
 
 
 def split_method(method):
-    """``(variant, input)`` of an ablation method key, e.g. ``"sa-at-flow"``."""
+    """The variant and the input of an ablation method key.
+
+    Parameters
+    ----------
+    method : str
+        A key of :data:`METHODS` naming an ablation variant: ``VARIANT`` (apex frame) or
+        ``VARIANT-flow`` (optical flow), e.g. ``"sa-at-flow"``.
+
+    Returns
+    -------
+    variant : str
+        A key of :data:`VARIANTS`.
+    input : {"apex", "flow"}
+        What the variant's networks classify.
+
+    Examples
+    --------
+    >>> from saatkit.pipelines import split_method
+    >>> split_method("sa-at-flow"), split_method("resnet")
+    (('sa-at', 'flow'), ('resnet', 'apex'))
+    """
     if method.endswith("-flow") and method[: -len("-flow")] in VARIANTS:
         return method[: -len("-flow")], "flow"
     if method in VARIANTS:
@@ -57,7 +88,28 @@ TEACHER_CANDIDATES = ("alexnet", "vgg16", *(f"resnet-{depth}" for depth in _RESN
 
 
 def teacher_network(name):
-    """The network class of teacher candidate ``name`` and its module parameters."""
+    """The network of a teacher candidate of Table 2.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`TEACHER_CANDIDATES`.
+
+    Returns
+    -------
+    network : type
+        :class:`~saatkit.nn.SmallAlexNet`, :class:`~saatkit.nn.SmallVGG16` or
+        :class:`~saatkit.nn.CifarResNet`.
+    params : dict
+        Its module parameters, e.g. ``{"depth": 110}`` for ``"resnet-110"``.
+
+    Examples
+    --------
+    >>> from saatkit.pipelines import teacher_network
+    >>> network, params = teacher_network("resnet-20")
+    >>> network.__name__, params
+    ('CifarResNet', {'depth': 20})
+    """
     from ..nn import CifarResNet, SmallAlexNet, SmallVGG16
 
     networks = {"alexnet": (SmallAlexNet, {}), "vgg16": (SmallVGG16, {}),

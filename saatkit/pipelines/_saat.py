@@ -203,10 +203,26 @@ def stateless_prefix(pipeline):
     A step whose tags say ``requires_fit=False`` (cropping, apex spotting, resizing,
     optical flow, temporal interpolation, LBP-TOP) treats every clip on its own and its
     ``fit`` only checks parameters, so its output is the same in every fold:
-    :func:`saatkit.experiments.run_protocol` computes it once for all clips and
+    :func:`saatkit.experiments.run_experiments` computes it once for all clips and
     evaluates the remaining steps under LOSO, which gives the same predictions as
     refitting the whole pipeline per fold. ``"passthrough"`` and None count as such
     steps; the final step never does.
+
+    Parameters
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+        A pipeline from clips to classes.
+
+    Returns
+    -------
+    k : int
+        ``pipeline[:k]`` learns nothing; ``pipeline[k:]`` is what each fold fits.
+
+    Examples
+    --------
+    >>> from saatkit.pipelines import make_lbptop_pipeline, stateless_prefix
+    >>> stateless_prefix(make_lbptop_pipeline())  # crop, TIM and LBP-TOP; the SVM learns
+    3
     """
     k = 0
     for _, step in pipeline.steps[:-1]:

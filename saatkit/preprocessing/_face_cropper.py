@@ -121,7 +121,7 @@ def _output_size(output_size):
 class FaceBoxes(NamedTuple):
     """Where :meth:`FaceCropper.locate` found the face of each clip.
 
-    Attributes
+    Parameters
     ----------
     boxes : ndarray of shape (n_clips, 4)
         Crop boxes ``(x0, y0, x1, y1)`` in frame pixels, int64.

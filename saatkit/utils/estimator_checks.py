@@ -28,7 +28,15 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import get_tags
 
-from ..datasets import Clip
+from ..clips import Clip
+from ._docstring import Substitution
+
+_check_parameters = Substitution(parameters="""estimator : estimator
+        The estimator to check; the check works on clones of it.
+    X : list of Clip, ndarray or list of ndarray
+        A few samples of what the estimator takes.
+    y : array-like of shape (n_samples,) or None, default=None
+        Labels, for an estimator whose ``fit`` needs them.""")
 
 _OUTPUT_METHODS = ("transform", "predict", "predict_proba", "decision_function")
 # Float outputs may differ in the last bits between batch compositions (BLAS blocking).
@@ -114,8 +122,14 @@ def _read_only(X):
     return X
 
 
+@_check_parameters
 def check_clone(estimator, X, y=None):
-    """A clone has the same parameters and no fitted attribute, also of a fitted one."""
+    """A clone has the same parameters and no fitted attribute, also of a fitted one.
+
+    Parameters
+    ----------
+    %(parameters)s
+    """
     params = joblib.hash(estimator.get_params(deep=False))
     twin = clone(estimator)
     assert joblib.hash(twin.get_params(deep=False)) == params, "clone changed the parameters"
@@ -128,8 +142,14 @@ def check_clone(estimator, X, y=None):
     assert not left, f"clone of a fitted estimator keeps fitted attributes {left}"
 
 
+@_check_parameters
 def check_fit_returns_self_and_keeps_params(estimator, X, y=None):
-    """``fit`` returns the estimator and leaves its parameters as they were."""
+    """``fit`` returns the estimator and leaves its parameters as they were.
+
+    Parameters
+    ----------
+    %(parameters)s
+    """
     estimator = clone(estimator)
     before = {k: joblib.hash(v) for k, v in estimator.get_params(deep=False).items()}
     assert _fit(estimator, X, y) is estimator, "fit does not return self"
@@ -138,8 +158,14 @@ def check_fit_returns_self_and_keeps_params(estimator, X, y=None):
     assert not changed, f"fit changed the parameters {changed}"
 
 
+@_check_parameters
 def check_input_not_mutated(estimator, X, y=None):
-    """Neither ``fit`` nor the output methods change ``X`` or ``y``."""
+    """Neither ``fit`` nor the output methods change ``X`` or ``y``.
+
+    Parameters
+    ----------
+    %(parameters)s
+    """
     estimator = clone(estimator)
     X_before, y_before = _snapshot(X), _snapshot(y)
     _fit(estimator, X, y)
@@ -150,8 +176,14 @@ def check_input_not_mutated(estimator, X, y=None):
         _assert_same(y, y_before, "y after fit", exact=True)
 
 
+@_check_parameters
 def check_methods_leave_estimator_unchanged(estimator, X, y=None):
-    """``transform``, ``predict`` and the like change no attribute of the estimator."""
+    """``transform``, ``predict`` and the like change no attribute of the estimator.
+
+    Parameters
+    ----------
+    %(parameters)s
+    """
     estimator = _fit(clone(estimator), X, y)
     before = _fingerprint(estimator)
     for method in _methods(estimator):
@@ -162,8 +194,14 @@ def check_methods_leave_estimator_unchanged(estimator, X, y=None):
         assert not changed, f"{method} changed the estimator's attributes {changed}"
 
 
+@_check_parameters
 def check_fit_transform_equals_fit_then_transform(estimator, X, y=None):
-    """``fit_transform(X)`` gives what ``fit(X)`` then ``transform(X)`` gives."""
+    """``fit_transform(X)`` gives what ``fit(X)`` then ``transform(X)`` gives.
+
+    Parameters
+    ----------
+    %(parameters)s
+    """
     if not hasattr(estimator, "fit_transform"):
         return
     one = _fit(clone(estimator), X, y).transform(X)
@@ -171,8 +209,14 @@ def check_fit_transform_equals_fit_then_transform(estimator, X, y=None):
     _assert_same(two, one, "fit_transform against fit then transform")
 
 
+@_check_parameters
 def check_sample_order_invariance(estimator, X, y=None):
-    """Each output method gives every sample the same output whatever the order."""
+    """Each output method gives every sample the same output whatever the order.
+
+    Parameters
+    ----------
+    %(parameters)s
+    """
     estimator = _fit(clone(estimator), X, y)
     order = np.arange(len(X))[::-1]
     for method in _methods(estimator):
@@ -181,8 +225,14 @@ def check_sample_order_invariance(estimator, X, y=None):
                      f"{method} on the samples in reverse order")
 
 
+@_check_parameters
 def check_subset_invariance(estimator, X, y=None):
-    """Each output method gives a sample the same output whatever samples come along."""
+    """Each output method gives a sample the same output whatever samples come along.
+
+    Parameters
+    ----------
+    %(parameters)s
+    """
     estimator = _fit(clone(estimator), X, y)
     half = max(1, len(X) // 2)
     for method in _methods(estimator):
@@ -193,8 +243,14 @@ def check_subset_invariance(estimator, X, y=None):
                              f"{method} on the subset {part.tolist()}")
 
 
+@_check_parameters
 def check_pickle_round_trip(estimator, X, y=None):
-    """A pickled and unpickled fitted estimator gives the same outputs."""
+    """A pickled and unpickled fitted estimator gives the same outputs.
+
+    Parameters
+    ----------
+    %(parameters)s
+    """
     estimator = _fit(clone(estimator), X, y)
     again = pickle.loads(pickle.dumps(estimator))
     for method in _methods(estimator):
@@ -202,12 +258,17 @@ def check_pickle_round_trip(estimator, X, y=None):
                      f"{method} after a pickle round trip")
 
 
+@_check_parameters
 def check_not_fitted_error(estimator, X, y=None):
     """Unfitted, the output methods raise ``NotFittedError`` or, if stateless, just work.
 
     Where the tags say ``requires_fit``, every output method of an unfitted clone
     raises :class:`~sklearn.exceptions.NotFittedError`; else the methods work unfitted
     and give what a fitted estimator gives.
+
+    Parameters
+    ----------
+    %(parameters)s
     """
     unfitted = clone(estimator)
     if get_tags(estimator).requires_fit:
@@ -224,8 +285,14 @@ def check_not_fitted_error(estimator, X, y=None):
                      f"{method} of a stateless estimator, unfitted against fitted")
 
 
+@_check_parameters
 def check_read_only_input(estimator, X, y=None):
-    """Read-only arrays (and clips of read-only frames) are accepted, with the same outputs."""
+    """Read-only arrays (and clips of read-only frames) are accepted, with the same outputs.
+
+    Parameters
+    ----------
+    %(parameters)s
+    """
     fitted = _fit(clone(estimator), X, y)
     locked = _read_only(X)
     on_locked = _fit(clone(estimator), locked, y)
