@@ -75,7 +75,7 @@ def main():
           f"{settings['teacher_epochs']} + {settings['student_epochs']} epochs")
     data = make_synthetic_megc2019(max_frames=40 if args.quick else None, random_state=0)
     aux = _timed("expression set", lambda: make_synthetic_expressions(
-        settings["n_expressions"], image_size=settings["crop_size"], return_neutral=True,
+        settings["n_expressions"], output_size=settings["crop_size"], return_neutral=True,
         random_state=1))
     for input in ("apex", "flow"):
         teacher = _timed(f"teacher ({input})", _teacher, settings, aux, input, args.device,

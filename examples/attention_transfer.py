@@ -34,7 +34,7 @@ OUTPUT = Path(os.environ.get("SAATKIT_EXAMPLE_OUTPUT", "."))
 SIZE = 24
 
 # 1. The teacher, trained on an auxiliary expression set and then frozen.
-aux = make_synthetic_expressions(240, image_size=SIZE, n_identities=10, random_state=1)
+aux = make_synthetic_expressions(240, output_size=SIZE, n_identities=10, random_state=1)
 teacher = TeacherClassifier(module__depth=8, max_epochs=6, lr=1e-3, classes=[0, 1, 2],
                             class_weight="balanced", random_state=0).fit(aux.X, aux.y)
 

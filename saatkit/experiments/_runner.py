@@ -106,10 +106,10 @@ def _load_expressions(config, settings, neutral):
     size = settings["crop_size"]
     if config["data"]["synthetic"]:
         n = config["data"]["n_expressions"] or settings["n_expressions"]
-        return make_synthetic_expressions(n, image_size=size, return_neutral=neutral,
+        return make_synthetic_expressions(n, output_size=size, return_neutral=neutral,
                                           n_jobs=config["n_jobs"],
                                           random_state=config["random_state"] + 1)
-    return load_expression_images(config["data"]["expressions"], image_size=(size, size),
+    return load_expression_images(config["data"]["expressions"], output_size=(size, size),
                                   return_neutral=neutral)
 
 
