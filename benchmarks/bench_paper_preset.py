@@ -26,7 +26,7 @@ from saatkit.preprocessing import ImageResizer, OpticalFlow
 
 QUICK = {"crop_size": 64, "face_size": 32, "flow_face_size": 32, "teacher": "resnet-20",
          "teacher_epochs": 1, "student_epochs": 1, "n_expressions": 90,
-         "style_params": {"image_size": 32, "n_filters": 4, "n_blocks": 1, "n_epochs": 1,
+         "style_params": {"image_size": 32, "n_filters": 4, "n_blocks": 1, "max_epochs": 1,
                           "batch_size": 4}}
 
 

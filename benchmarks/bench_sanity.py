@@ -44,7 +44,7 @@ from saatkit.preprocessing import ApexSpotter, StyleAggregator
 from saatkit.protocol import evaluate_loso
 
 QUICK = {"teacher_epochs": 4, "student_epochs": 2,
-         "style_params": {**PRESETS["demo"]["style_params"], "n_epochs": 1}}
+         "style_params": {**PRESETS["demo"]["style_params"], "max_epochs": 1}}
 
 
 def first_subjects(data, n):

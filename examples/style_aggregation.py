@@ -71,9 +71,9 @@ aggregated = moments.transform(faces)
 report("moments", aggregated)
 
 start = time.perf_counter()
-cyclegan = StyleAggregator("cyclegan", image_size=32, n_filters=8, n_blocks=1, n_epochs=2,
+cyclegan = StyleAggregator("cyclegan", image_size=32, n_filters=8, n_blocks=1, max_epochs=2,
                            batch_size=8, random_state=0).fit(faces, domains=database)
-report(f"CycleGAN, {cyclegan.n_epochs} epochs", cyclegan.transform(faces))
+report(f"CycleGAN, {cyclegan.max_epochs} epochs", cyclegan.transform(faces))
 print(f"(CycleGAN between {cyclegan.style_a_!r} and {cyclegan.style_b_!r}, trained in "
       f"{time.perf_counter() - start:.1f} s: far too short to learn faces)")
 
