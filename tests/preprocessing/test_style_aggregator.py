@@ -48,7 +48,7 @@ SMOKE_GAN = dict(image_size=32, n_filters=4, n_blocks=1, max_epochs=1, batch_siz
 @pytest.fixture(scope="module")
 def faces():
     """The same 12 real faces in colour and as dark, blurred, green near-infrared."""
-    return make_styled_faces(12, size=64, styles=("colour", "nir"), random_state=0)
+    return make_styled_faces(12, output_size=64, styles=("colour", "nir"), random_state=0)
 
 
 @pytest.fixture(scope="module")
