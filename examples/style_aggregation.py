@@ -41,13 +41,11 @@ from saatkit.preprocessing import (
 
 OUTPUT = Path(os.environ.get("SAATKIT_EXAMPLE_OUTPUT", "."))
 
-data = make_synthetic_megc2019(scale="demo", max_frames=16, random_state=0)
-subjects = [s for db in ("smic", "casme2", "samm")
-            for s in sorted(set(data.groups[data.database == db]))[:4]]
-rows = np.flatnonzero(np.isin(data.groups, subjects))
-clips = FaceCropper(output_size=64).fit_transform([data.X[i] for i in rows])
+data = make_synthetic_megc2019(scale="demo", max_frames=16, subjects_per_database=4,
+                               random_state=0)
+clips = FaceCropper(output_size=64).fit_transform(data.X)
 faces = ApexSpotter(method="annotated").fit_transform(clips)
-database = data.database[rows]
+database = data.database
 print(f"{len(faces)} apex faces of shape {faces.shape[1:]}; "
       + ", ".join(f"{db} {n}" for db, n in zip(*np.unique(database, return_counts=True))))
 
