@@ -226,9 +226,9 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
         nuisances, the clips' seeds) is the same as at 1.0.
     subjects_per_database : int, default=None
         Keep only the first ``subjects_per_database`` subjects (in sorted order) of each
-        database, as :func:`load_megc2019` does, for a quick run of the protocol on
-        fewer folds. Their clips are the same as in the whole composite. None keeps
-        every subject.
+        database, as :func:`~saatkit.datasets.load_megc2019` does, for a quick run of
+        the protocol on fewer folds. Their clips are the same as in the whole
+        composite. None keeps every subject.
     random_state : int, RandomState instance or None, default=0
         Seed of the identities, expressions and nuisances. The same int gives
         byte-identical frames.
