@@ -12,7 +12,7 @@ outputs independent of sample order and of the other samples, pickling, and
 
 Each check is a function ``check_...(estimator, X, y=None)`` that raises
 ``AssertionError`` (or the estimator's own error) on failure. ``X`` is what the
-estimator takes: a list of :class:`~saatkit.datasets.Clip`, an array of images or
+estimator takes: a list of :class:`~saatkit.clips.Clip`, an array of images or
 volumes, or a list of arrays. Keep it small (a few samples of a few pixels): every
 check fits the estimator at least once.
 """
@@ -28,7 +28,8 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import get_tags
 
-from ..datasets import Clip
+from ..clips import Clip
+from ._docstring import Substitution
 
 _OUTPUT_METHODS = ("transform", "predict", "predict_proba", "decision_function")
 # Float outputs may differ in the last bits between batch compositions (BLAS blocking).
@@ -247,17 +248,36 @@ CHECKS = (
     check_read_only_input,
 )
 
+_X_Y = """X : list of Clip, array-like or list of arrays
+        A few samples the estimator takes (keep them small).
+    y : array-like or None, default=None
+        Their labels, for supervised estimators."""
+_CHECK_PARAMETERS = f"""
 
+    Parameters
+    ----------
+    estimator : estimator instance
+        Left unchanged: the check works on clones.
+    {_X_Y}
+
+    Raises
+    ------
+    AssertionError
+        When the estimator breaks the rule, with a message that says how.
+    """
+# The checks share their signature; its documentation is written once, here.
+for _check in CHECKS:
+    _check.__doc__ = _check.__doc__.rstrip() + _CHECK_PARAMETERS
+
+
+@Substitution(X_y=_X_Y)
 def yield_checks(estimator, X, y=None):
     """Each check of :data:`CHECKS`, bound to ``X`` and ``y``: call it with the estimator.
 
     Parameters
     ----------
     estimator : estimator instance
-    X : list of Clip, array-like or list of arrays
-        A few samples the estimator takes.
-    y : array-like or None, default=None
-        Their labels, for supervised estimators.
+    %(X_y)s
 
     Yields
     ------
@@ -268,6 +288,7 @@ def yield_checks(estimator, X, y=None):
         yield partial(check, X=X, y=y)
 
 
+@Substitution(X_y=_X_Y)
 def check_estimator(estimator, X, y=None, *, expected_failed_checks=None):
     """Run every check on ``estimator`` with the data ``X`` (and ``y``).
 
@@ -275,10 +296,7 @@ def check_estimator(estimator, X, y=None, *, expected_failed_checks=None):
     ----------
     estimator : estimator instance
         Left unchanged: each check works on clones.
-    X : list of Clip, array-like or list of arrays
-        A few samples the estimator takes (keep them small).
-    y : array-like or None, default=None
-        Their labels, for supervised estimators.
+    %(X_y)s
     expected_failed_checks : dict of str to str, default=None
         Names of checks expected to fail, with the reason; they are run and a
         warning is given when one passes.
