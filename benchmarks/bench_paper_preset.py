@@ -26,7 +26,7 @@ from saatkit.preprocessing import ImageResizer, OpticalFlow
 
 QUICK = {"crop_size": 64, "face_size": 32, "flow_face_size": 32, "teacher": "resnet-20",
          "teacher_epochs": 1, "student_epochs": 1, "n_expressions": 90,
-         "style_params": {"image_size": 32, "n_filters": 4, "n_blocks": 1, "n_epochs": 1,
+         "style_params": {"image_size": 32, "n_filters": 4, "n_blocks": 1, "max_epochs": 1,
                           "batch_size": 4}}
 
 
@@ -75,7 +75,7 @@ def main():
           f"{settings['teacher_epochs']} + {settings['student_epochs']} epochs")
     data = make_synthetic_megc2019(max_frames=40 if args.quick else None, random_state=0)
     aux = _timed("expression set", lambda: make_synthetic_expressions(
-        settings["n_expressions"], image_size=settings["crop_size"], return_neutral=True,
+        settings["n_expressions"], output_size=settings["crop_size"], return_neutral=True,
         random_state=1))
     for input in ("apex", "flow"):
         teacher = _timed(f"teacher ({input})", _teacher, settings, aux, input, args.device,

@@ -44,7 +44,7 @@ from saatkit.preprocessing import ApexSpotter, StyleAggregator
 from saatkit.protocol import evaluate_loso
 
 QUICK = {"teacher_epochs": 4, "student_epochs": 2,
-         "style_params": {**PRESETS["demo"]["style_params"], "n_epochs": 1}}
+         "style_params": {**PRESETS["demo"]["style_params"], "max_epochs": 1}}
 
 
 def first_subjects(data, n):
@@ -88,7 +88,7 @@ def main():
     if args.quick:
         data = first_subjects(data, 4)
     n_aux = 300 if args.quick else settings["n_expressions"]
-    aux = make_synthetic_expressions(n_aux, image_size=settings["face_size"],
+    aux = make_synthetic_expressions(n_aux, output_size=settings["face_size"],
                                      random_state=seed + 1)
     print(f"SANITY BENCHMARK: synthetic composite at intensity {args.intensity:g} "
           f"({len(data.X)} clips, {len(set(data.groups))} subjects, {args.folds}-fold "

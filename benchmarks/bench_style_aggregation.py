@@ -69,10 +69,10 @@ def main():
 
     n_faces = 20 if args.quick else 50
     if args.faces == "lfw":
-        images, groups, _ = make_styled_faces(n_faces, size=64, random_state=0)
+        images, groups, _ = make_styled_faces(n_faces, output_size=64, random_state=0)
     else:
         images, groups = synthetic_apex_faces(n_faces)
-    gan_params = dict(STYLE_PRESETS["demo"], n_epochs=2 if args.quick else 20)
+    gan_params = dict(STYLE_PRESETS["demo"], max_epochs=2 if args.quick else 20)
     methods = {
         "moments": StyleAggregator("moments", random_state=0),
         "cyclegan (demo)": StyleAggregator(**gan_params, random_state=0),

@@ -157,7 +157,7 @@ def main():
     print(f"{'measure (read, detect, landmarks, spot)':<44}{measured:>10.2f}")
     if not args.quick:
         start = time.perf_counter()
-        make_synthetic_expressions(2000, image_size=64, random_state=seed)
+        make_synthetic_expressions(2000, output_size=64, random_state=seed)
         print(f"{'make_synthetic_expressions(2000, 64x64)':<44}"
               f"{time.perf_counter() - start:>10.2f}")
 

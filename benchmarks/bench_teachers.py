@@ -1,6 +1,6 @@
 """Table 2 of the demo: each teacher candidate's UAR on held-out synthetic expressions.
 
-The demo preset's setting: ``make_synthetic_expressions(1000, image_size=32,
+The demo preset's setting: ``make_synthetic_expressions(1000, output_size=32,
 random_state=1)``, a stratified 80/20 split (seed 0), then each candidate of
 :func:`saatkit.pipelines.make_teacher` (10 epochs, batches of 16, Adam at 1e-3,
 balanced class weights, PyTorch's default initialisation) scored on the 20%.
@@ -29,7 +29,7 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
-    data = make_synthetic_expressions(args.n, image_size=32, random_state=1)
+    data = make_synthetic_expressions(args.n, output_size=32, random_state=1)
     X_train, X_test, y_train, y_test = train_test_split(
         data.X, data.y, test_size=0.2, stratify=data.y, random_state=0)
     print(f"{'teacher':<12}{'WAR':>7}{'UAR':>7}{'UF1':>7}{'fit s':>8}")

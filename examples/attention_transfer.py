@@ -34,19 +34,17 @@ OUTPUT = Path(os.environ.get("SAATKIT_EXAMPLE_OUTPUT", "."))
 SIZE = 24
 
 # 1. The teacher, trained on an auxiliary expression set and then frozen.
-aux = make_synthetic_expressions(240, image_size=SIZE, n_identities=10, random_state=1)
+aux = make_synthetic_expressions(240, output_size=SIZE, n_identities=10, random_state=1)
 teacher = TeacherClassifier(module__depth=8, max_epochs=6, lr=1e-3, classes=[0, 1, 2],
                             class_weight="balanced", random_state=0).fit(aux.X, aux.y)
 
 # 2. Apex frames of 4 subjects per database; the last subject of each is held out.
-data = make_synthetic_megc2019(scale="demo", max_frames=16, random_state=0)
-subjects = {db: sorted(set(data.groups[data.database == db]))[:4]
-            for db in ("smic", "casme2", "samm")}
-rows = np.flatnonzero(np.isin(data.groups, sum(subjects.values(), [])))
-clips = FaceCropper(output_size=SIZE).fit_transform([data.X[i] for i in rows])
+data = make_synthetic_megc2019(scale="demo", max_frames=16, subjects_per_database=4,
+                               random_state=0)
+clips = FaceCropper(output_size=SIZE).fit_transform(data.X)
 faces = ApexSpotter(method="annotated").fit_transform(clips)
-y, groups, database = data.y[rows], data.groups[rows], data.database[rows]
-test = np.isin(groups, [s[-1] for s in subjects.values()])
+y, groups, database = data.y, data.groups, data.database
+test = np.isin(groups, [max(groups[database == db]) for db in np.unique(database)])
 print(f"{(~test).sum()} training and {test.sum()} held-out apex frames of shape "
       f"{faces.shape[1:]}")
 
@@ -74,7 +72,7 @@ for name, model in students.items():
           + f"  | UF1 {uf1_score(y[test], y_pred):.4f}  UAR {uar_score(y[test], y_pred):.4f}")
 
 # 4. The maps of one held-out face per database.
-shown = [int(np.flatnonzero(test & (database == db))[0]) for db in subjects]
+shown = [int(np.flatnonzero(test & (database == db))[0]) for db in ("smic", "casme2", "samm")]
 nets = {"teacher": teacher, "student beta=0": students["cross-entropy only (beta=0)"],
         "student AT": students["attention transfer (beta=1)"]}
 maps = {name: net.attention_maps(faces[shown]) for name, net in nets.items()}

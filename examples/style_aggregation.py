@@ -41,13 +41,11 @@ from saatkit.preprocessing import (
 
 OUTPUT = Path(os.environ.get("SAATKIT_EXAMPLE_OUTPUT", "."))
 
-data = make_synthetic_megc2019(scale="demo", max_frames=16, random_state=0)
-subjects = [s for db in ("smic", "casme2", "samm")
-            for s in sorted(set(data.groups[data.database == db]))[:4]]
-rows = np.flatnonzero(np.isin(data.groups, subjects))
-clips = FaceCropper(output_size=64).fit_transform([data.X[i] for i in rows])
+data = make_synthetic_megc2019(scale="demo", max_frames=16, subjects_per_database=4,
+                               random_state=0)
+clips = FaceCropper(output_size=64).fit_transform(data.X)
 faces = ApexSpotter(method="annotated").fit_transform(clips)
-database = data.database[rows]
+database = data.database
 print(f"{len(faces)} apex faces of shape {faces.shape[1:]}; "
       + ", ".join(f"{db} {n}" for db, n in zip(*np.unique(database, return_counts=True))))
 
@@ -71,9 +69,9 @@ aggregated = moments.transform(faces)
 report("moments", aggregated)
 
 start = time.perf_counter()
-cyclegan = StyleAggregator("cyclegan", image_size=32, n_filters=8, n_blocks=1, n_epochs=2,
+cyclegan = StyleAggregator("cyclegan", image_size=32, n_filters=8, n_blocks=1, max_epochs=2,
                            batch_size=8, random_state=0).fit(faces, domains=database)
-report(f"CycleGAN, {cyclegan.n_epochs} epochs", cyclegan.transform(faces))
+report(f"CycleGAN, {cyclegan.max_epochs} epochs", cyclegan.transform(faces))
 print(f"(CycleGAN between {cyclegan.style_a_!r} and {cyclegan.style_b_!r}, trained in "
       f"{time.perf_counter() - start:.1f} s: far too short to learn faces)")
 

@@ -24,7 +24,7 @@ from saatkit.datasets import make_synthetic_expressions
 from saatkit.metrics import uar_score, uf1_score, war_score
 from saatkit.nn import TeacherClassifier
 
-data = make_synthetic_expressions(480, image_size=24, n_identities=20, random_state=1)
+data = make_synthetic_expressions(480, output_size=24, n_identities=20, random_state=1)
 X_train, X_test, y_train, y_test = train_test_split(
     data.X, data.y, test_size=0.25, stratify=data.y, random_state=0)
 print(f"{len(X_train)} training and {len(X_test)} test images of shape {X_train.shape[1:]}")

@@ -78,7 +78,7 @@ def _spot_apex(args):
     path = Path(args.path)
     clip = Clip.from_folder(path) if path.is_dir() else Clip.from_video(path)
     if not args.no_crop:
-        clip = FaceCropper(output_size=args.face_size).fit_transform([clip])[0]
+        clip = FaceCropper(output_size=args.crop_size).fit_transform([clip])[0]
     apex, d = ApexSpotter(method=args.method).fit([clip]).spot(clip)
     print(f"{path}: {len(clip)} frames, apex at position {apex} "
           f"(frame number {clip.frame_numbers[apex]})")
@@ -130,7 +130,8 @@ def build_parser():
     spot.add_argument("--method", default="lbp",
                       choices=["lbp", "frame_difference", "middle"],
                       help="spotting method (default: lbp, the paper's Algorithm 1)")
-    spot.add_argument("--face-size", type=int, default=256, help="face crop size")
+    spot.add_argument("--crop-size", type=int, default=256,
+                      help="side of the face crop (FaceCropper output_size)")
     spot.add_argument("--no-crop", action="store_true",
                       help="the frames are already face crops")
     spot.add_argument("--plot", default=None, help="PNG file for the d(i) curve")

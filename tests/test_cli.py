@@ -14,7 +14,7 @@ def test_spot_apex_prints_the_apex_and_plots(tmp_path, capsys):
     for number, frame in zip(clip.frame_numbers, clip.read()):
         cv2.imwrite(str(folder / f"img{number + 100}.png"), frame[..., ::-1])
     plot = tmp_path / "d.png"
-    assert main(["spot-apex", str(folder), "--face-size", "64", "--plot", str(plot)]) == 0
+    assert main(["spot-apex", str(folder), "--crop-size", "64", "--plot", str(plot)]) == 0
     out = capsys.readouterr().out
     assert f"{len(clip)} frames, apex at position" in out
     assert plot.stat().st_size > 0

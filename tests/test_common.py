@@ -78,7 +78,7 @@ CASES = [
     (TemporalInterpolator(n_frames=4), CLIPS, None),
     (LBPTOP(radius=(1, 1, 1), grid=1), VOLUMES, None),
     (StyleAggregator("moments", n_styles=2, random_state=0), _styled_faces(16), None),
-    (StyleAggregator(image_size=32, n_filters=2, n_blocks=0, n_epochs=1, batch_size=4,
+    (StyleAggregator(image_size=32, n_filters=2, n_blocks=0, max_epochs=1, batch_size=4,
                      n_styles=2, random_state=0), _styled_faces(32), None),
     (ChannelsFirst(), IMAGES, None),
     (TeacherClassifier(module__depth=8, **_NET), IMAGES, LABELS),

@@ -52,7 +52,19 @@ def _decode(node, arrays):
 
 
 def save_result(path, value):
-    """Write ``value`` to ``path`` atomically as arrays plus a JSON structure."""
+    """Write a result to a file atomically, as arrays plus a JSON structure.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.npz`` file to write; a reader never sees it half written.
+    value : object
+        Numbers, strings, None, arrays, and tuples, lists and dicts of these.
+
+    See Also
+    --------
+    load_result : Reads the value back without unpickling anything.
+    """
     arrays = []
     structure = json.dumps(_encode(value, arrays))
 
@@ -65,7 +77,33 @@ def save_result(path, value):
 
 
 def load_result(path):
-    """The value saved at ``path``; raises ValueError when the file is damaged or foreign."""
+    """Read a result that :func:`save_result` wrote, with ``allow_pickle=False``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file :func:`save_result` wrote.
+
+    Returns
+    -------
+    value : object
+        The saved value, tuples as tuples and arrays as arrays.
+
+    Raises
+    ------
+    ValueError
+        When the file is damaged or was not written by :func:`save_result`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import numpy as np
+    >>> from saatkit.clips import load_result, save_result
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "result.npz"
+    >>> save_result(path, {"apex": 3, "curve": np.arange(3.0), "name": ("a", None)})
+    >>> load_result(path)
+    {'apex': 3, 'curve': array([0., 1., 2.]), 'name': ('a', None)}
+    """
     try:
         with np.load(path, allow_pickle=False) as saved:
             arrays = {name: saved[name] for name in saved.files}

@@ -1,6 +1,5 @@
 """CASME II, read from its folders and coding file as distributed."""
 
-from ._clip_table import subfolders
 from ._coded import CodedDatabase
 
 CASME2_FPS = 200
@@ -22,14 +21,8 @@ CASME2 = CodedDatabase(
     columns=_COLUMNS, sheet=0, subject_digits=2, folder_prefix="sub",
     megc_map=CASME2_MEGC_MAP, classes=CASME2_CLASSES, emotions=CASME2_EMOTIONS,
     kind="micro-expression clips",
+    layout="sub01, sub02, ... (CASME2_RAW_selected or Cropped)",
 )
-
-
-def casme2_hint(root):
-    return (
-        "The CASME II root must be the folder holding the subject folders sub01, sub02, ... "
-        f"(CASME2_RAW_selected or Cropped); {root} holds: {subfolders(root)}."
-    )
 
 
 def load_casme2(root, annotations=None, *, classes="megc", strict=True):
@@ -99,4 +92,4 @@ def load_casme2(root, annotations=None, *, classes="megc", strict=True):
     >>> len(data.X), data.target_names  # doctest: +SKIP
     (147, ['negative', 'positive', 'surprise'])
     """
-    return CASME2.load(root, annotations, classes, strict, casme2_hint)
+    return CASME2.load(root, annotations, classes, strict)

@@ -9,7 +9,14 @@ from ._annotations import (
     parse_subject,
     read_coding_sheet,
 )
-from ._clip_table import ClipEntry, assign_labels, build_bunch, check_root, index_entries
+from ._clip_table import (
+    ClipEntry,
+    assign_labels,
+    build_bunch,
+    check_root,
+    index_entries,
+    subfolders,
+)
 
 _FRAMES = ("onset", "apex", "offset")
 
@@ -19,7 +26,8 @@ class CodedDatabase:
     """How one database is laid out on disk and coded, and how it maps to classes.
 
     ``subject_digits`` is the width of a subject number, ``folder_prefix`` what comes
-    before it in a subject folder's name (``sub01``: "sub"; ``006``: none).
+    before it in a subject folder's name (``sub01``: "sub"; ``006``: none); ``layout``
+    shows the expected folders in the error message of a wrong root.
     """
 
     key: str
@@ -34,6 +42,7 @@ class CodedDatabase:
     classes: tuple
     emotions: frozenset
     kind: str
+    layout: str
 
     def entries(self, root, annotations):
         """One unlabelled entry per row of the coding sheet, in the sheet's order."""
@@ -57,7 +66,12 @@ class CodedDatabase:
         index_entries(entries)
         return entries
 
-    def load(self, root, annotations, classes, strict, hint):
+    def hint(self, root):
+        """What the root should hold, and what ``root`` holds."""
+        return (f"The {self.title} root must be the folder holding the subject folders "
+                f"{self.layout}; {root} holds: {subfolders(root)}.")
+
+    def load(self, root, annotations, classes, strict):
         """The Bunch of the database's clips, labelled by ``classes``."""
         root = check_root(root, self.title)
         annotations = find_annotation_file(annotations, root, self.coding_file)
@@ -70,4 +84,4 @@ class CodedDatabase:
                  f"{annotations}{sheet}; classes: {', '.join(target_names)}.")
         # One frame deeper than a loader that builds its Bunch itself.
         return build_bunch(entries, target_names=target_names, strict=strict, descr=descr,
-                           hints={self.key: hint(root)}, stacklevel=4)
+                           hints={self.key: self.hint(root)}, stacklevel=4)

@@ -49,11 +49,11 @@ def _check_class_map(class_map):
     return checked
 
 
-def _check_image_size(image_size):
-    size = (image_size, image_size) if np.isscalar(image_size) else tuple(image_size)
+def _check_output_size(output_size):
+    size = (output_size, output_size) if np.isscalar(output_size) else tuple(output_size)
     if len(size) != 2 or not all(isinstance(v, (int, np.integer)) and v > 0 for v in size):
         raise ValueError(
-            f"image_size must be a positive int or (height, width), got {image_size!r}."
+            f"output_size must be a positive int or (height, width), got {output_size!r}."
         )
     return int(size[0]), int(size[1])
 
@@ -121,7 +121,7 @@ def _read_images(files, size):
     return images
 
 
-def load_expression_images(root, image_size=(64, 64), class_map=None, return_neutral=False):
+def load_expression_images(root, output_size=(64, 64), class_map=None, return_neutral=False):
     """Load a facial-expression image set with its classes mapped to the MEGC classes.
 
     The SA-AT teacher is trained on such an auxiliary set (the paper uses BU-3DFE),
@@ -137,7 +137,7 @@ def load_expression_images(root, image_size=(64, 64), class_map=None, return_neu
         header row naming ``path`` and ``label`` is optional; relative paths are
         relative to the CSV's folder). A header may also name a ``neutral`` column:
         each row's neutral image, for ``return_neutral``.
-    image_size : int or (height, width), default=(64, 64)
+    output_size : int or (height, width), default=(64, 64)
         Size every image is resized to.
     class_map : dict, default=None
         Class name -> ``"negative"``, ``"positive"``, ``"surprise"`` (or 0, 1, 2), or
@@ -180,14 +180,14 @@ def load_expression_images(root, image_size=(64, 64), class_map=None, return_neu
     >>> for emotion in ("happy", "neutral", "sad"):
     ...     (root / emotion).mkdir()
     ...     _ = cv2.imwrite(str(root / emotion / "1.png"), np.zeros((48, 48, 3), np.uint8))
-    >>> data = load_expression_images(root, image_size=32)
+    >>> data = load_expression_images(root, output_size=32)
     >>> data.X.shape, data.y.tolist()
     ((2, 32, 32, 3), [1, 0])
     """
     path = Path(root)
     if not path.exists():
         raise FileNotFoundError(f"root={str(root)!r}: expression image set {path} does not exist.")
-    size = _check_image_size(image_size)
+    size = _check_output_size(output_size)
     mapping = _check_class_map(DEFAULT_CLASS_MAP if class_map is None else class_map)
     if not isinstance(return_neutral, (bool, np.bool_)):
         raise TypeError(f"return_neutral must be True or False, got {return_neutral!r}.")

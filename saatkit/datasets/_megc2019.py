@@ -7,9 +7,9 @@ import pandas as pd
 
 from ..clips import MEGC_CLASSES
 from ._annotations import find_annotation_file
-from ._casme2 import CASME2, casme2_hint
+from ._casme2 import CASME2
 from ._clip_table import build_bunch, check_root, index_entries
-from ._samm import SAMM, samm_hint
+from ._samm import SAMM
 from ._smic import listed_smic_entry, smic_entries, smic_hint, warn_no_apex
 
 OFFICIAL_LIST = "combined_3class_gt.csv"
@@ -166,14 +166,14 @@ def load_megc2019(casme2=None, samm=None, smic=None, *, casme2_annotations=None,
     if casme2 is None and samm is None and smic is None:
         raise ValueError("Give the folder of at least one database: casme2=, samm= or smic=.")
     sources, hints, roots = {}, {}, {}
-    for db, root, annotations, hint in ((CASME2, casme2, casme2_annotations, casme2_hint),
-                                        (SAMM, samm, samm_annotations, samm_hint)):
+    for db, root, annotations in ((CASME2, casme2, casme2_annotations),
+                                  (SAMM, samm, samm_annotations)):
         if root is not None:
             root = roots[db.key] = check_root(root, db.title, db.key)
             coding = find_annotation_file(annotations, root, db.coding_file,
                                           f"{db.key}_annotations")
             sources[db.key] = (index_entries(db.entries(root, coding)), db.megc_map, coding)
-            hints[db.key] = hint(root)
+            hints[db.key] = db.hint(root)
     if smic is not None:
         smic = roots["smic"] = check_root(smic, "SMIC-HS", "smic")
         folder_map = {c: i for i, c in enumerate(MEGC_CLASSES)}

@@ -1,6 +1,5 @@
 """SAMM, read from its folders and FACS coding workbook as distributed."""
 
-from ._clip_table import subfolders
 from ._coded import CodedDatabase
 
 SAMM_FPS = 200
@@ -25,14 +24,8 @@ SAMM = CodedDatabase(
     key="samm", title="SAMM", fps=SAMM_FPS, coding_file=SAMM_CODING_FILE, columns=_COLUMNS,
     sheet=SAMM_SHEET, subject_digits=3, folder_prefix="", megc_map=SAMM_MEGC_MAP,
     classes=SAMM_CLASSES, emotions=SAMM_EMOTIONS, kind="micro-movement clips",
+    layout="006, 007, ... (frames 006/006_1_2/006_05562.jpg)",
 )
-
-
-def samm_hint(root):
-    return (
-        "The SAMM root must be the folder holding the subject folders 006, 007, ... "
-        f"(frames 006/006_1_2/006_05562.jpg); {root} holds: {subfolders(root)}."
-    )
 
 
 def load_samm(root, annotations=None, *, classes="megc", strict=True):
@@ -88,4 +81,4 @@ def load_samm(root, annotations=None, *, classes="megc", strict=True):
     >>> len(data.X), len(set(data.groups))  # doctest: +SKIP
     (133, 28)
     """
-    return SAMM.load(root, annotations, classes, strict, samm_hint)
+    return SAMM.load(root, annotations, classes, strict)

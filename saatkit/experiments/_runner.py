@@ -71,6 +71,7 @@ def _load_micro(config, settings):
     data = config["data"]
     if data["synthetic"]:
         bunch = make_synthetic_megc2019(max_frames=data["max_frames"],
+                                        subjects_per_database=data["subjects_per_database"],
                                         random_state=config["random_state"])
         # Real SMIC has no apex annotation: its synthetic stand-in is spotted too.
         bunch.X = [clip.replace(apex=None) if clip.database == "smic" else clip
@@ -86,16 +87,6 @@ def _load_micro(config, settings):
             exc.advice = ("Set strict = false in [data] to run on the clips that are there, "
                           "or subjects_per_database = N to use the first N subjects only.")
             raise
-    n_subjects = data["subjects_per_database"]
-    if n_subjects:
-        # The first subjects of each database: the same protocol on fewer folds.
-        keep = set()
-        for db in np.unique(bunch.database):
-            keep.update(sorted(set(bunch.groups[bunch.database == db]))[:n_subjects])
-        mask = np.isin(bunch.groups, sorted(keep))
-        bunch.X = [clip for clip, m in zip(bunch.X, mask) if m]
-        bunch.y, bunch.groups = bunch.y[mask], bunch.groups[mask]
-        bunch.database = bunch.database[mask]
     return bunch
 
 
@@ -106,10 +97,10 @@ def _load_expressions(config, settings, neutral):
     size = settings["crop_size"]
     if config["data"]["synthetic"]:
         n = config["data"]["n_expressions"] or settings["n_expressions"]
-        return make_synthetic_expressions(n, image_size=size, return_neutral=neutral,
+        return make_synthetic_expressions(n, output_size=size, return_neutral=neutral,
                                           n_jobs=config["n_jobs"],
                                           random_state=config["random_state"] + 1)
-    return load_expression_images(config["data"]["expressions"], image_size=(size, size),
+    return load_expression_images(config["data"]["expressions"], output_size=(size, size),
                                   return_neutral=neutral)
 
 

@@ -195,7 +195,7 @@ class CycleGAN(nn.Module):
         Weight of the L1 identity losses ``|G_A(b) - b|`` and ``|G_B(a) - a|``.
     pool_size : int
         Size of each discriminator's pool of past fakes.
-    learning_rate : float
+    lr : float
         Adam learning rate (beta1 = 0.5, beta2 = 0.999).
     generator : torch.Generator
         Source of the initial weights.
@@ -212,7 +212,7 @@ class CycleGAN(nn.Module):
         cycle_weight,
         identity_weight,
         pool_size,
-        learning_rate,
+        lr,
         generator,
         rng,
     ):
@@ -232,9 +232,9 @@ class CycleGAN(nn.Module):
             *self.discriminator_a.parameters(),
             *self.discriminator_b.parameters(),
         ]
-        self.optimizer_g = torch.optim.Adam(generators, lr=learning_rate, betas=betas)
+        self.optimizer_g = torch.optim.Adam(generators, lr=lr, betas=betas)
         self.optimizer_d = torch.optim.Adam(
-            discriminators, lr=learning_rate, betas=betas
+            discriminators, lr=lr, betas=betas
         )
 
     @staticmethod
@@ -304,11 +304,11 @@ class CycleGAN(nn.Module):
         return {name: losses[name].item() for name in LOSS_NAMES}
 
 
-def _linear_decay(n_epochs):
+def _linear_decay(max_epochs):
     # CycleGAN keeps the rate for the first half of training, then decays it
     # linearly towards zero over the second half.
-    n_constant = (n_epochs + 1) // 2
-    n_decay = n_epochs - n_constant
+    n_constant = (max_epochs + 1) // 2
+    n_decay = max_epochs - n_constant
 
     def factor(epoch):
         return 1.0 - max(0, epoch + 1 - n_constant) / (n_decay + 1)
@@ -316,7 +316,7 @@ def _linear_decay(n_epochs):
     return factor
 
 
-def train_cyclegan(model, images_a, images_b, *, n_epochs, batch_size, rng, verbose=0):
+def train_cyclegan(model, images_a, images_b, *, max_epochs, batch_size, rng, verbose=0):
     """Train ``model`` on unpaired images and return the per-epoch mean losses.
 
     An epoch walks once through the larger domain in shuffled batches, each
@@ -329,7 +329,7 @@ def train_cyclegan(model, images_a, images_b, *, n_epochs, batch_size, rng, verb
     model : CycleGAN
     images_a, images_b : torch.Tensor of shape (n, C, S, S)
         Images of domains A and B in [-1, 1], on the model's device.
-    n_epochs, batch_size : int
+    max_epochs, batch_size : int
     rng : numpy.random.RandomState
         Source of the batch order and flips.
     verbose : int
@@ -342,14 +342,14 @@ def train_cyclegan(model, images_a, images_b, *, n_epochs, batch_size, rng, verb
         ``"epoch"`` and ``"duration"`` (seconds).
     """
     schedules = [
-        torch.optim.lr_scheduler.LambdaLR(opt, _linear_decay(n_epochs))
+        torch.optim.lr_scheduler.LambdaLR(opt, _linear_decay(max_epochs))
         for opt in (model.optimizer_g, model.optimizer_d)
     ]
     n_steps = -(-max(len(images_a), len(images_b)) // batch_size)
     streams = [_index_stream(len(x), rng) for x in (images_a, images_b)]
     history = []
     model.train()
-    for epoch in range(n_epochs):
+    for epoch in range(max_epochs):
         start = time.perf_counter()
         totals = dict.fromkeys(LOSS_NAMES, 0.0)
         for _ in range(n_steps):
@@ -367,7 +367,7 @@ def train_cyclegan(model, images_a, images_b, *, n_epochs, batch_size, rng, verb
         if verbose > 0:
             losses = "  ".join(f"{name} {record[name]:.3f}" for name in LOSS_NAMES)
             print(
-                f"CycleGAN epoch {epoch + 1}/{n_epochs}  {losses}"
+                f"CycleGAN epoch {epoch + 1}/{max_epochs}  {losses}"
                 f"  ({record['duration']:.1f}s)",
                 flush=True,
             )

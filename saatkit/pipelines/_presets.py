@@ -176,7 +176,7 @@ PRESETS = {
         "offapexnet_batch_size": 256,
         "offapexnet_lr": 1e-4,
         "style_method": "cyclegan",
-        "style_params": {"image_size": 256, "n_filters": 64, "n_blocks": 9, "n_epochs": 200,
+        "style_params": {"image_size": 256, "n_filters": 64, "n_blocks": 9, "max_epochs": 200,
                          "batch_size": 1},
         "n_expressions": 16478,
         "init_std": 0.02,

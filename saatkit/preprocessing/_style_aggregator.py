@@ -27,9 +27,9 @@ from ._style_persistence import load_aggregator, save_aggregator
 
 STYLE_PRESETS = {
     # Trains in a few minutes on one CPU core for ~150 64x64 faces.
-    "demo": dict(image_size=64, n_filters=16, n_blocks=3, n_epochs=20, batch_size=8),
+    "demo": dict(image_size=64, n_filters=16, n_blocks=3, max_epochs=20, batch_size=8),
     # Dong et al. (2018) / Zhu et al. (2017): needs a GPU.
-    "paper": dict(image_size=256, n_filters=64, n_blocks=9, n_epochs=200, batch_size=1),
+    "paper": dict(image_size=256, n_filters=64, n_blocks=9, max_epochs=200, batch_size=1),
 }
 
 
@@ -52,11 +52,12 @@ class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     n_styles : int, default=3
         Number of styles KMeans finds among the training faces; ignored when
         ``fit`` gets ``domains``. At least 2 for ``"cyclegan"``.
-    grey : {"broadcast", "keep"}, default="broadcast"
-        ``"broadcast"``: grey faces are treated as RGB faces with equal
-        channels, so one model serves grey and colour faces; grey outputs are
-        the luminance of the RGB result. ``"keep"``: grey training faces give
-        a one-channel model, which then only accepts grey faces.
+    color : {"rgb", "keep"}, default="rgb"
+        Channels the model works on. ``"rgb"``: grey faces are repeated over
+        three channels, so one model serves grey and colour faces; grey faces
+        still come back grey, the luminance of the RGB result. ``"keep"``: grey
+        training faces give a one-channel model, which then only accepts grey
+        faces.
     image_size : int, default=64
         Side of the square images the CycleGAN works on (a multiple of 4, at
         least 32); faces are resized to it and the results back to the input
@@ -65,12 +66,12 @@ class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         Filters of the first generator and discriminator layers (ngf = ndf).
     n_blocks : int, default=3
         Residual blocks per generator.
-    n_epochs : int, default=20
+    max_epochs : int, default=20
         Training epochs; the learning rate is constant for the first half and
         decays linearly towards 0 over the second half.
     batch_size : int, default=8
         Images per domain per training step.
-    learning_rate : float, default=2e-4
+    lr : float, default=2e-4
         Adam learning rate (beta1 = 0.5).
     cycle_weight : float, default=10.0
         Weight of the cycle-consistency losses.
@@ -92,7 +93,7 @@ class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     Attributes
     ----------
     n_channels_ : int
-        Channels the model works on (3, or 1 for grey faces with ``grey="keep"``).
+        Channels the model works on (3, or 1 for grey faces with ``color="keep"``).
     styles_ : ndarray of shape (n_styles,)
         The styles: KMeans cluster indices, or the distinct ``domains``.
     style_labels_ : ndarray of shape (n_samples,)
@@ -202,7 +203,7 @@ class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     >>> moments = StyleAggregator("moments", n_styles=2, random_state=0).fit(faces)
     >>> moments.transform(faces).shape
     (8, 32, 32, 3)
-    >>> gan = StyleAggregator(image_size=32, n_filters=4, n_blocks=1, n_epochs=1,
+    >>> gan = StyleAggregator(image_size=32, n_filters=4, n_blocks=1, max_epochs=1,
     ...                       batch_size=4, n_styles=2, random_state=0).fit(faces)
     >>> sorted(gan.history_[0])[:3]
     ['D_A', 'D_B', 'G_A']
@@ -213,13 +214,13 @@ class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     _parameter_constraints: ClassVar[dict] = {
         "method": [StrOptions({"cyclegan", "moments"})],
         "n_styles": [Interval(Integral, 1, None, closed="left")],
-        "grey": [StrOptions({"broadcast", "keep"})],
+        "color": [StrOptions({"rgb", "keep"})],
         "image_size": [Interval(Integral, 1, None, closed="left")],
         "n_filters": [Interval(Integral, 1, None, closed="left")],
         "n_blocks": [Interval(Integral, 0, None, closed="left")],
-        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="left")],
         "cycle_weight": [Interval(Real, 0, None, closed="left")],
         "identity_weight": [Interval(Real, 0, None, closed="left")],
         "pool_size": [Interval(Integral, 0, None, closed="left")],
@@ -233,13 +234,13 @@ class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         method="cyclegan",
         *,
         n_styles=3,
-        grey="broadcast",
+        color="rgb",
         image_size=64,
         n_filters=16,
         n_blocks=3,
-        n_epochs=20,
+        max_epochs=20,
         batch_size=8,
-        learning_rate=2e-4,
+        lr=2e-4,
         cycle_weight=10.0,
         identity_weight=5.0,
         pool_size=50,
@@ -249,13 +250,13 @@ class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
     ):
         self.method = method
         self.n_styles = n_styles
-        self.grey = grey
+        self.color = color
         self.image_size = image_size
         self.n_filters = n_filters
         self.n_blocks = n_blocks
-        self.n_epochs = n_epochs
+        self.max_epochs = max_epochs
         self.batch_size = batch_size
-        self.learning_rate = learning_rate
+        self.lr = lr
         self.cycle_weight = cycle_weight
         self.identity_weight = identity_weight
         self.pool_size = pool_size
@@ -287,7 +288,7 @@ class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         X, domains = frames_of(X, domains)
         rng = check_random_state(self.random_state)
         grey_input = X.ndim == 3 or X.shape[-1] == 1
-        self.n_channels_ = 1 if grey_input and self.grey == "keep" else 3
+        self.n_channels_ = 1 if grey_input and self.color == "keep" else 3
         images = to_model_channels(X, self.n_channels_)
         statistics = thumbnail_statistics(X)
         self.style_labels_ = find_styles(statistics, domains, self.n_styles, rng)
@@ -314,7 +315,7 @@ class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
 
     def _cyclegan_params(self):
         names = ("n_channels_", "n_filters", "n_blocks", "cycle_weight", "identity_weight",
-                 "pool_size", "learning_rate", "image_size", "n_epochs", "batch_size",
+                 "pool_size", "lr", "image_size", "max_epochs", "batch_size",
                  "device", "verbose")
         return {name.rstrip("_"): getattr(self, name) for name in names}
 

@@ -54,8 +54,8 @@ def train_style_cyclegan(images_a, images_b, params, rng):
     """Train a CycleGAN between two styles' faces; return its history and generators.
 
     ``params`` holds the aggregator's ``n_channels``, ``n_filters``, ``n_blocks``,
-    ``cycle_weight``, ``identity_weight``, ``pool_size``, ``learning_rate``,
-    ``image_size``, ``n_epochs``, ``batch_size``, ``device`` and ``verbose``; ``rng``
+    ``cycle_weight``, ``identity_weight``, ``pool_size``, ``lr``,
+    ``image_size``, ``max_epochs``, ``batch_size``, ``device`` and ``verbose``; ``rng``
     seeds the weights, then draws the batches.
     """
     device = torch.device(params["device"])
@@ -67,7 +67,7 @@ def train_style_cyclegan(images_a, images_b, params, rng):
         cycle_weight=params["cycle_weight"],
         identity_weight=params["identity_weight"],
         pool_size=params["pool_size"],
-        learning_rate=params["learning_rate"],
+        lr=params["lr"],
         generator=seed,
         rng=rng,
     ).to(device)
@@ -77,7 +77,7 @@ def train_style_cyclegan(images_a, images_b, params, rng):
         model,
         domain_a,
         domain_b,
-        n_epochs=params["n_epochs"],
+        max_epochs=params["max_epochs"],
         batch_size=params["batch_size"],
         rng=rng,
         verbose=params["verbose"],
@@ -94,7 +94,7 @@ def to_model_channels(X, n_channels):
     if n_channels == 3:
         return as_rgb(X)
     raise ValueError(
-        "This StyleAggregator was fitted on grey faces with grey='keep' and "
+        "This StyleAggregator was fitted on grey faces with color='keep' and "
         f"only transforms grey faces; X has shape {X.shape}."
     )
 

@@ -35,14 +35,14 @@ def _grey(luma, rng):
 _RENDER = {"colour": _colour, "nir": _nir, "grey": _grey}
 
 
-def make_styled_faces(n_faces=50, *, size=64, styles=STYLES, random_state=None):
+def make_styled_faces(n_faces=50, *, output_size=64, styles=STYLES, random_state=None):
     """The same ``n_faces`` real faces rendered in each of ``styles``.
 
     Parameters
     ----------
     n_faces : int, default=50
         Number of identities (at most 100, the faces of ``skimage.data.lfw_subset``).
-    size : int, default=64
+    output_size : int, default=64
         Side of the square output images (the sources are 25x25, up-sampled).
     styles : sequence of {"colour", "nir", "grey"}, default=STYLES
         Styles to render.
@@ -51,7 +51,7 @@ def make_styled_faces(n_faces=50, *, size=64, styles=STYLES, random_state=None):
 
     Returns
     -------
-    images : ndarray of shape (n_faces * len(styles), size, size, 3), uint8
+    images : ndarray of shape (n_faces * len(styles), output_size, output_size, 3), uint8
     groups : ndarray of shape (n_faces * len(styles),)
         The style of each image.
     identities : ndarray of shape (n_faces * len(styles),)
@@ -63,7 +63,7 @@ def make_styled_faces(n_faces=50, *, size=64, styles=STYLES, random_state=None):
     if unknown:
         raise ValueError(f"styles must be among {STYLES}, got {sorted(unknown)}.")
     rng = check_random_state(random_state)
-    faces = [resize(face, (size, size), order=3) for face in lfw_subset()[:n_faces]]
+    faces = [resize(face, (output_size, output_size), order=3) for face in lfw_subset()[:n_faces]]
     images = [
         _RENDER[style](np.clip(face, 0, 1), rng) for style in styles for face in faces
     ]

@@ -12,7 +12,7 @@ outputs independent of sample order and of the other samples, pickling, and
 
 Each check is a function ``check_...(estimator, X, y=None)`` that raises
 ``AssertionError`` (or the estimator's own error) on failure. ``X`` is what the
-estimator takes: a list of :class:`~saatkit.datasets.Clip`, an array of images or
+estimator takes: a list of :class:`~saatkit.clips.Clip`, an array of images or
 volumes, or a list of arrays. Keep it small (a few samples of a few pixels): every
 check fits the estimator at least once.
 """
@@ -30,13 +30,6 @@ from sklearn.utils import get_tags
 
 from ..clips import Clip
 from ._docstring import Substitution
-
-_check_parameters = Substitution(parameters="""estimator : estimator
-        The estimator to check; the check works on clones of it.
-    X : list of Clip, ndarray or list of ndarray
-        A few samples of what the estimator takes.
-    y : array-like of shape (n_samples,) or None, default=None
-        Labels, for an estimator whose ``fit`` needs them.""")
 
 _OUTPUT_METHODS = ("transform", "predict", "predict_proba", "decision_function")
 # Float outputs may differ in the last bits between batch compositions (BLAS blocking).
@@ -122,14 +115,8 @@ def _read_only(X):
     return X
 
 
-@_check_parameters
 def check_clone(estimator, X, y=None):
-    """A clone has the same parameters and no fitted attribute, also of a fitted one.
-
-    Parameters
-    ----------
-    %(parameters)s
-    """
+    """A clone has the same parameters and no fitted attribute, also of a fitted one."""
     params = joblib.hash(estimator.get_params(deep=False))
     twin = clone(estimator)
     assert joblib.hash(twin.get_params(deep=False)) == params, "clone changed the parameters"
@@ -142,14 +129,8 @@ def check_clone(estimator, X, y=None):
     assert not left, f"clone of a fitted estimator keeps fitted attributes {left}"
 
 
-@_check_parameters
 def check_fit_returns_self_and_keeps_params(estimator, X, y=None):
-    """``fit`` returns the estimator and leaves its parameters as they were.
-
-    Parameters
-    ----------
-    %(parameters)s
-    """
+    """``fit`` returns the estimator and leaves its parameters as they were."""
     estimator = clone(estimator)
     before = {k: joblib.hash(v) for k, v in estimator.get_params(deep=False).items()}
     assert _fit(estimator, X, y) is estimator, "fit does not return self"
@@ -158,14 +139,8 @@ def check_fit_returns_self_and_keeps_params(estimator, X, y=None):
     assert not changed, f"fit changed the parameters {changed}"
 
 
-@_check_parameters
 def check_input_not_mutated(estimator, X, y=None):
-    """Neither ``fit`` nor the output methods change ``X`` or ``y``.
-
-    Parameters
-    ----------
-    %(parameters)s
-    """
+    """Neither ``fit`` nor the output methods change ``X`` or ``y``."""
     estimator = clone(estimator)
     X_before, y_before = _snapshot(X), _snapshot(y)
     _fit(estimator, X, y)
@@ -176,14 +151,8 @@ def check_input_not_mutated(estimator, X, y=None):
         _assert_same(y, y_before, "y after fit", exact=True)
 
 
-@_check_parameters
 def check_methods_leave_estimator_unchanged(estimator, X, y=None):
-    """``transform``, ``predict`` and the like change no attribute of the estimator.
-
-    Parameters
-    ----------
-    %(parameters)s
-    """
+    """``transform``, ``predict`` and the like change no attribute of the estimator."""
     estimator = _fit(clone(estimator), X, y)
     before = _fingerprint(estimator)
     for method in _methods(estimator):
@@ -194,14 +163,8 @@ def check_methods_leave_estimator_unchanged(estimator, X, y=None):
         assert not changed, f"{method} changed the estimator's attributes {changed}"
 
 
-@_check_parameters
 def check_fit_transform_equals_fit_then_transform(estimator, X, y=None):
-    """``fit_transform(X)`` gives what ``fit(X)`` then ``transform(X)`` gives.
-
-    Parameters
-    ----------
-    %(parameters)s
-    """
+    """``fit_transform(X)`` gives what ``fit(X)`` then ``transform(X)`` gives."""
     if not hasattr(estimator, "fit_transform"):
         return
     one = _fit(clone(estimator), X, y).transform(X)
@@ -209,14 +172,8 @@ def check_fit_transform_equals_fit_then_transform(estimator, X, y=None):
     _assert_same(two, one, "fit_transform against fit then transform")
 
 
-@_check_parameters
 def check_sample_order_invariance(estimator, X, y=None):
-    """Each output method gives every sample the same output whatever the order.
-
-    Parameters
-    ----------
-    %(parameters)s
-    """
+    """Each output method gives every sample the same output whatever the order."""
     estimator = _fit(clone(estimator), X, y)
     order = np.arange(len(X))[::-1]
     for method in _methods(estimator):
@@ -225,14 +182,8 @@ def check_sample_order_invariance(estimator, X, y=None):
                      f"{method} on the samples in reverse order")
 
 
-@_check_parameters
 def check_subset_invariance(estimator, X, y=None):
-    """Each output method gives a sample the same output whatever samples come along.
-
-    Parameters
-    ----------
-    %(parameters)s
-    """
+    """Each output method gives a sample the same output whatever samples come along."""
     estimator = _fit(clone(estimator), X, y)
     half = max(1, len(X) // 2)
     for method in _methods(estimator):
@@ -243,14 +194,8 @@ def check_subset_invariance(estimator, X, y=None):
                              f"{method} on the subset {part.tolist()}")
 
 
-@_check_parameters
 def check_pickle_round_trip(estimator, X, y=None):
-    """A pickled and unpickled fitted estimator gives the same outputs.
-
-    Parameters
-    ----------
-    %(parameters)s
-    """
+    """A pickled and unpickled fitted estimator gives the same outputs."""
     estimator = _fit(clone(estimator), X, y)
     again = pickle.loads(pickle.dumps(estimator))
     for method in _methods(estimator):
@@ -258,17 +203,12 @@ def check_pickle_round_trip(estimator, X, y=None):
                      f"{method} after a pickle round trip")
 
 
-@_check_parameters
 def check_not_fitted_error(estimator, X, y=None):
     """Unfitted, the output methods raise ``NotFittedError`` or, if stateless, just work.
 
     Where the tags say ``requires_fit``, every output method of an unfitted clone
     raises :class:`~sklearn.exceptions.NotFittedError`; else the methods work unfitted
     and give what a fitted estimator gives.
-
-    Parameters
-    ----------
-    %(parameters)s
     """
     unfitted = clone(estimator)
     if get_tags(estimator).requires_fit:
@@ -285,14 +225,8 @@ def check_not_fitted_error(estimator, X, y=None):
                      f"{method} of a stateless estimator, unfitted against fitted")
 
 
-@_check_parameters
 def check_read_only_input(estimator, X, y=None):
-    """Read-only arrays (and clips of read-only frames) are accepted, with the same outputs.
-
-    Parameters
-    ----------
-    %(parameters)s
-    """
+    """Read-only arrays (and clips of read-only frames) are accepted, with the same outputs."""
     fitted = _fit(clone(estimator), X, y)
     locked = _read_only(X)
     on_locked = _fit(clone(estimator), locked, y)
@@ -314,17 +248,36 @@ CHECKS = (
     check_read_only_input,
 )
 
+_X_Y = """X : list of Clip, array-like or list of arrays
+        A few samples the estimator takes (keep them small).
+    y : array-like or None, default=None
+        Their labels, for supervised estimators."""
+_CHECK_PARAMETERS = f"""
 
+    Parameters
+    ----------
+    estimator : estimator instance
+        Left unchanged: the check works on clones.
+    {_X_Y}
+
+    Raises
+    ------
+    AssertionError
+        When the estimator breaks the rule, with a message that says how.
+    """
+# The checks share their signature; its documentation is written once, here.
+for _check in CHECKS:
+    _check.__doc__ = _check.__doc__.rstrip() + _CHECK_PARAMETERS
+
+
+@Substitution(X_y=_X_Y)
 def yield_checks(estimator, X, y=None):
     """Each check of :data:`CHECKS`, bound to ``X`` and ``y``: call it with the estimator.
 
     Parameters
     ----------
     estimator : estimator instance
-    X : list of Clip, array-like or list of arrays
-        A few samples the estimator takes.
-    y : array-like or None, default=None
-        Their labels, for supervised estimators.
+    %(X_y)s
 
     Yields
     ------
@@ -335,6 +288,7 @@ def yield_checks(estimator, X, y=None):
         yield partial(check, X=X, y=y)
 
 
+@Substitution(X_y=_X_Y)
 def check_estimator(estimator, X, y=None, *, expected_failed_checks=None):
     """Run every check on ``estimator`` with the data ``X`` (and ``y``).
 
@@ -342,10 +296,7 @@ def check_estimator(estimator, X, y=None, *, expected_failed_checks=None):
     ----------
     estimator : estimator instance
         Left unchanged: each check works on clones.
-    X : list of Clip, array-like or list of arrays
-        A few samples the estimator takes (keep them small).
-    y : array-like or None, default=None
-        Their labels, for supervised estimators.
+    %(X_y)s
     expected_failed_checks : dict of str to str, default=None
         Names of checks expected to fail, with the reason; they are run and a
         warning is given when one passes.

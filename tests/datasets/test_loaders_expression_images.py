@@ -32,7 +32,7 @@ def folder_set(tmp_path):
 
 def test_folder_per_class_layout(folder_set):
     with pytest.warns(UserWarning, match=r"calm \(1\)"):
-        data = load_expression_images(folder_set, image_size=(16, 24))
+        data = load_expression_images(folder_set, output_size=(16, 24))
     assert data.X.shape == (5, 16, 24, 3) and data.X.dtype == np.uint8
     assert data.frame["emotion"].tolist() == ["Angry", "happy", "happy", "sad", "surprise"]
     assert data.y.tolist() == [0, 1, 1, 0, 2]
@@ -53,7 +53,7 @@ def test_csv_layout_with_and_without_header(folder_set, tmp_path):
         "faces/neutral/n1.png,neutral\n"
         "faces/surprise/u1.png,surprise\n"
     )
-    data = load_expression_images(listed, image_size=12)
+    data = load_expression_images(listed, output_size=12)
     assert data.X.shape == (3, 12, 12, 3)
     assert data.y.tolist() == [1, 0, 2]
     assert data.frame["path"].iloc[0] == str(tmp_path / "faces" / "happy" / "h1.jpg")
@@ -78,8 +78,8 @@ def test_expression_image_errors(folder_set, tmp_path):
         load_expression_images(tmp_path / "nowhere")
     with pytest.raises(ValueError, match=r"class_map\['happy'\]"):
         load_expression_images(folder_set, class_map={"happy": "joy"})
-    with pytest.raises(ValueError, match="image_size"):
-        load_expression_images(folder_set, image_size=(0, 10))
+    with pytest.raises(ValueError, match="output_size"):
+        load_expression_images(folder_set, output_size=(0, 10))
     with pytest.raises(ValueError, match="holds no class folders"):
         load_expression_images(folder_set / "happy")
     with pytest.raises(ValueError, match="classes found: .*calm"):
@@ -113,7 +113,7 @@ def bu3dfe(tmp_path):
 
 
 def test_bu3dfe_layout_with_neutral_partners(bu3dfe):
-    data = load_expression_images(bu3dfe, image_size=8, return_neutral=True)
+    data = load_expression_images(bu3dfe, output_size=8, return_neutral=True)
     assert data.frame["emotion"].tolist() == ["AN", "AN", "HA"] * 2
     assert data.y.tolist() == [0, 0, 1] * 2
     assert data.neutral.shape == data.X.shape == (6, 8, 8, 3)
@@ -121,7 +121,7 @@ def test_bu3dfe_layout_with_neutral_partners(bu3dfe):
     assert data.X[:, 0, 0, 0].tolist() == [11, 14, 12, 21, 24, 22]
     assert data.neutral[:, 0, 0, 0].tolist() == [10, 10, 10, 20, 20, 20]
     assert data.frame["neutral_path"].str.endswith("_NE00WH_F2D.bmp").sum() == 3
-    plain = load_expression_images(bu3dfe, image_size=8)
+    plain = load_expression_images(bu3dfe, output_size=8)
     assert "neutral" not in plain and "neutral_path" not in plain.frame
     np.testing.assert_array_equal(plain.X, data.X)
 
@@ -136,7 +136,7 @@ def test_neutral_partners_from_a_csv_column(bu3dfe, tmp_path):
         "surprise,ck/S005_001_00000011.png,ck/S005_001_00000001.png\n"
         "anger,BU3DFE/M0002/M0002_AN04AE_F2D.bmp,\n"
     )
-    data = load_expression_images(listed, image_size=8, return_neutral=True)
+    data = load_expression_images(listed, output_size=8, return_neutral=True)
     assert data.y.tolist() == [2, 0]
     assert data.X[:, 0, 0, 0].tolist() == [90, 24]
     # An empty cell falls back to the BU-3DFE name's neutral, found in the image's folder.

@@ -19,7 +19,7 @@ from saatkit.datasets.synthetic._identity import random_identity
 
 @pytest.fixture(scope="module")
 def data():
-    return make_synthetic_expressions(120, image_size=48, n_identities=6, random_state=0)
+    return make_synthetic_expressions(120, output_size=48, n_identities=6, random_state=0)
 
 
 def test_images_labels_and_balance(data):
@@ -47,15 +47,15 @@ def test_full_intensity_expressions(data):
 
 def test_mixed_styles_and_a_single_style(data):
     assert set(data.frame["style"]) == {"smic", "casme2", "samm", "natural"}
-    natural = make_synthetic_expressions(12, image_size=32, styles="natural", n_identities=2)
+    natural = make_synthetic_expressions(12, output_size=32, styles="natural", n_identities=2)
     assert set(natural.frame["style"]) == {"natural"}
 
 
 def test_deterministic(data):
-    again = make_synthetic_expressions(120, image_size=48, n_identities=6, random_state=0)
+    again = make_synthetic_expressions(120, output_size=48, n_identities=6, random_state=0)
     digest = hashlib.sha256(data.X.tobytes()).hexdigest()
     assert hashlib.sha256(again.X.tobytes()).hexdigest() == digest
-    other = make_synthetic_expressions(120, image_size=48, n_identities=6, random_state=1)
+    other = make_synthetic_expressions(120, output_size=48, n_identities=6, random_state=1)
     assert hashlib.sha256(other.X.tobytes()).hexdigest() != digest
 
 
@@ -68,7 +68,7 @@ def test_identities_differ_from_the_micro_expression_subjects():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"n_samples": 0}, "n_samples"), ({"image_size": 8}, "image_size"),
+    ({"n_samples": 0}, "n_samples"), ({"output_size": 8}, "output_size"),
     ({"styles": "vivid"}, "styles"), ({"styles": ("smic", "oil")}, "styles"),
     ({"n_identities": 0}, "n_identities"),
 ])
@@ -78,7 +78,7 @@ def test_bad_parameters_are_named(kwargs, match):
 
 
 def test_neutral_pairs_leave_the_images_as_they_were():
-    kwargs = {"n_samples": 24, "image_size": 40, "n_identities": 3, "random_state": 2}
+    kwargs = {"n_samples": 24, "output_size": 40, "n_identities": 3, "random_state": 2}
     plain = make_synthetic_expressions(**kwargs)
     pairs = make_synthetic_expressions(**kwargs, return_neutral=True)
     assert "neutral" not in plain
@@ -89,7 +89,7 @@ def test_neutral_pairs_leave_the_images_as_they_were():
 
 
 def test_neutral_face_differs_by_the_expression_only():
-    data = make_synthetic_expressions(24, image_size=48, n_identities=3, styles="natural",
+    data = make_synthetic_expressions(24, output_size=48, n_identities=3, styles="natural",
                                       random_state=2, return_neutral=True)
     diff = np.abs(data.X.astype(float) - data.neutral.astype(float)).mean(-1)
     # Same pose and crop: the top corners (background, hair) differ by sensor noise only,
@@ -106,4 +106,4 @@ def test_neutral_face_differs_by_the_expression_only():
 
 def test_return_neutral_must_be_a_bool():
     with pytest.raises(TypeError, match="return_neutral"):
-        make_synthetic_expressions(3, image_size=32, return_neutral="yes")
+        make_synthetic_expressions(3, output_size=32, return_neutral="yes")

@@ -104,6 +104,15 @@ def test_subset_of_databases_holds_the_same_clips(data):
                                        if d == "samm"]
 
 
+def test_first_subjects_hold_the_same_clips(data):
+    few = make_synthetic_megc2019(max_frames=10, subjects_per_database=2, random_state=0)
+    first = {s for db in MEGC_COUNTS for s in sorted(set(data.groups[data.database == db]))[:2]}
+    assert set(few.groups) == first
+    assert [c.key for c in few.X] == [c.key for c, g in zip(data.X, data.groups) if g in first]
+    kept = data.frame[np.isin(data.groups, sorted(first))].reset_index(drop=True)
+    pd.testing.assert_frame_equal(few.frame, kept)
+
+
 def test_styles_differ_as_the_databases_do(data):
     first = {db: data.X[int(np.flatnonzero(data.database == db)[0])] for db in MEGC_COUNTS}
     frames = {db: clip.read([0])[0].astype(float) for db, clip in first.items()}
@@ -189,6 +198,8 @@ def test_landmarks_follow_crops(data):
     ({"random_state": -2}, "random_state"), ({"intensity": 0}, "intensity"),
     ({"intensity": -1.0}, "intensity"), ({"intensity": "strong"}, "intensity"),
     ({"intensity": float("nan")}, "intensity"), ({"intensity": True}, "intensity"),
+    ({"subjects_per_database": 0}, "subjects_per_database"),
+    ({"subjects_per_database": True}, "subjects_per_database"),
 ])
 def test_bad_parameters_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):

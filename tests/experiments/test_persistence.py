@@ -75,7 +75,7 @@ def test_teacher_round_trip_predicts_the_same(fitted_teacher, tmp_path):
 @pytest.mark.parametrize("params", [
     {"method": "moments", "n_styles": 2},
     {"method": "cyclegan", "n_styles": 2, "image_size": 32, "n_filters": 2, "n_blocks": 1,
-     "n_epochs": 1, "batch_size": 8},
+     "max_epochs": 1, "batch_size": 8},
 ])
 def test_style_aggregator_round_trip(tmp_path, params):
     style = StyleAggregator(**params).fit(FACES)

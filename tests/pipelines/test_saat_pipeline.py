@@ -32,7 +32,7 @@ def clips():
 
 @pytest.fixture(scope="module")
 def teacher():
-    aux = make_synthetic_expressions(90, image_size=32, random_state=1)
+    aux = make_synthetic_expressions(90, output_size=32, random_state=1)
     return make_teacher("resnet-20", teacher_epochs=1).fit(aux.X, aux.y)
 
 
@@ -178,7 +178,7 @@ def test_teacher_alone_predicts_apex_frames(clips, teacher, tmp_path):
 def test_demo_teacher_learns_the_expression_set():
     # The demo preset's teacher, trained as the demo trains it, must recognise held-out
     # macro-expressions: from N(0, 0.02) weights it stayed near chance after 10 epochs.
-    aux = make_synthetic_expressions(600, image_size=32, random_state=0)
+    aux = make_synthetic_expressions(600, output_size=32, random_state=0)
     X_train, X_test, y_train, y_test = train_test_split(
         aux.X, aux.y, test_size=0.2, stratify=aux.y, random_state=0)
     teacher = make_teacher(preset="demo", random_state=0).fit(X_train, y_train)

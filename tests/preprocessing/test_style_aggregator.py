@@ -35,20 +35,20 @@ TINY_GAN = dict(
     image_size=32,
     n_filters=8,
     n_blocks=1,
-    n_epochs=15,
+    max_epochs=15,
     batch_size=4,
-    learning_rate=2e-3,
+    lr=2e-3,
     n_styles=2,
     random_state=0,
 )
 # Only for API checks: trains for a handful of steps.
-SMOKE_GAN = dict(image_size=32, n_filters=4, n_blocks=1, n_epochs=1, batch_size=4)
+SMOKE_GAN = dict(image_size=32, n_filters=4, n_blocks=1, max_epochs=1, batch_size=4)
 
 
 @pytest.fixture(scope="module")
 def faces():
     """The same 12 real faces in colour and as dark, blurred, green near-infrared."""
-    return make_styled_faces(12, size=64, styles=("colour", "nir"), random_state=0)
+    return make_styled_faces(12, output_size=64, styles=("colour", "nir"), random_state=0)
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +150,7 @@ def test_cyclegan_training_step():
         cycle_weight=10.0,
         identity_weight=5.0,
         pool_size=50,
-        learning_rate=2e-4,
+        lr=2e-4,
         generator=torch.Generator().manual_seed(0),
         rng=np.random.RandomState(0),
     )
@@ -179,7 +179,7 @@ def test_short_fit_on_64px_faces_reports_every_loss(faces, capsys):
     images, groups, _ = faces
     subset = np.r_[0:5, 12:15]  # 5 colour and 3 near-infrared faces
     aggregator = StyleAggregator(
-        **dict(SMOKE_GAN, image_size=64, n_epochs=2), random_state=0, verbose=1
+        **dict(SMOKE_GAN, image_size=64, max_epochs=2), random_state=0, verbose=1
     ).fit(images[subset], domains=groups[subset])
     assert [h["epoch"] for h in aggregator.history_] == [1, 2]
     for record in aggregator.history_:
@@ -206,7 +206,7 @@ def test_random_state_makes_fits_reproducible(faces):
 
 
 @pytest.mark.parametrize("method", ["moments", "cyclegan"])
-def test_grey_broadcast_accepts_grey_and_colour(faces, fitted, method):
+def test_rgb_model_accepts_grey_and_colour(faces, fitted, method):
     images = faces[0][:4]
     grey = images[..., 1]
     aggregator = fitted[method]
@@ -219,19 +219,19 @@ def test_grey_broadcast_accepts_grey_and_colour(faces, fitted, method):
     assert np.abs(out - expected).max() <= 1
 
 
-def test_grey_keep_trains_a_one_channel_model(faces):
+def test_color_keep_trains_a_one_channel_model(faces):
     grey = faces[0][..., 1]
-    moments = StyleAggregator("moments", grey="keep", n_styles=2).fit(grey)
+    moments = StyleAggregator("moments", color="keep", n_styles=2).fit(grey)
     assert moments.n_channels_ == 1 and moments.target_mean_.shape == (1,)
-    gan = StyleAggregator(**SMOKE_GAN, grey="keep", n_styles=2, random_state=0).fit(grey[::3])
+    gan = StyleAggregator(**SMOKE_GAN, color="keep", n_styles=2, random_state=0).fit(grey[::3])
     assert gan.n_channels_ == 1
     assert gan.generator_a_.model[1].in_channels == 1
     assert gan.transform(grey[:2]).shape == (2, 64, 64)
-    with pytest.raises(ValueError, match="grey='keep'"):
+    with pytest.raises(ValueError, match="color='keep'"):
         gan.transform(faces[0][:2])
-    broadcast = StyleAggregator("moments", n_styles=2).fit(grey)
-    assert broadcast.n_channels_ == 3
-    assert broadcast.transform(faces[0][:2]).shape == (2, 64, 64, 3)
+    rgb = StyleAggregator("moments", n_styles=2).fit(grey)
+    assert rgb.n_channels_ == 3
+    assert rgb.transform(faces[0][:2]).shape == (2, 64, 64, 3)
 
 
 # --- scikit-learn API ------------------------------------------------------------
@@ -243,7 +243,7 @@ def test_clone_and_params():
     assert params["n_styles"] == 4 and params["method"] == "cyclegan"
     twin = clone(aggregator)
     assert twin is not aggregator and twin.get_params() == params
-    assert aggregator.set_params(n_epochs=1).n_epochs == 1
+    assert aggregator.set_params(max_epochs=1).max_epochs == 1
     assert StyleAggregator(**STYLE_PRESETS["paper"]).n_blocks == 9
     tags = get_tags(aggregator)
     assert not tags.input_tags.two_d_array and tags.requires_fit
@@ -271,11 +271,11 @@ def test_not_fitted(method):
         ({}, np.zeros((2, 32, 32, 2), np.uint8), ValueError, "shape"),
         ({}, np.zeros((32, 32), np.uint8)[None, None], ValueError, "shape"),
         ({"method": "gan"}, None, ValueError, "method"),
-        ({"grey": "drop"}, None, ValueError, "grey"),
+        ({"color": "grey"}, None, ValueError, "color"),
         ({"n_styles": 1}, None, ValueError, "n_styles"),
         ({"image_size": 50}, None, ValueError, "multiple of 4"),
         ({"image_size": 16}, None, ValueError, "image_size"),
-        ({"n_epochs": 0}, None, ValueError, "n_epochs"),
+        ({"max_epochs": 0}, None, ValueError, "max_epochs"),
         ({"identity_weight": -1.0}, None, ValueError, "identity_weight"),
         ({"device": "gpu0"}, None, ValueError, "device"),
         ({"method": "moments", "n_styles": 5}, None, ValueError, "n_styles=5"),

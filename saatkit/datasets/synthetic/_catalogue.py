@@ -96,12 +96,18 @@ MACRO_PEAK = (0.10, 0.25)
 
 
 def check_catalogue():
-    """Check the subject table against the MEGC 2019 totals (fails on a typo)."""
+    """Check the subject table against the MEGC 2019 totals (fails on a typo).
+
+    Subjects must be listed in sorted order, each with a clip, so that the first ones
+    are those ``subjects_per_database`` keeps.
+    """
     totals = {"smic": (70, 51, 43), "casme2": (88, 32, 25), "samm": (92, 26, 15)}
     for database, table in SUBJECT_CLIPS.items():
         counts = tuple(int(v) for v in np.sum(list(table.values()), axis=0))
-        if counts != totals[database] or min(sum(c) for c in table.values()) < 1:
-            raise AssertionError(f"SUBJECT_CLIPS[{database!r}] gives {counts}.")
+        if (counts != totals[database] or min(sum(c) for c in table.values()) < 1
+                or list(table) != sorted(table)):
+            raise AssertionError(f"SUBJECT_CLIPS[{database!r}] gives {counts} clips of "
+                                 f"subjects {list(table)}.")
 
 
 def wrinkle_depths(weights, sides, peak):

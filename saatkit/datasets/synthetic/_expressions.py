@@ -25,7 +25,7 @@ composite's at full intensity ({macro_low}-{macro_high} x the inter-ocular dista
 less where the face would fold over), posed like BU-3DFE's six emotions (anger,
 disgust, fear and sadness are negative), with BU-3DFE's class balance 11012/2730/2736
 negative/positive/surprise. Images are cropped around the face like a detector box and
-resized to ``image_size``; their recording style is one of {styles}, drawn per image.
+resized to ``output_size``; their recording style is one of {styles}, drawn per image.
 """
 
 
@@ -54,7 +54,7 @@ def _class_counts(n_samples, proportions):
     return counts
 
 
-def make_synthetic_expressions(n_samples=2000, *, image_size=64, styles="mixed",
+def make_synthetic_expressions(n_samples=2000, *, output_size=64, styles="mixed",
                                n_identities=100, return_neutral=False, n_jobs=None,
                                random_state=0):
     """Make synthetic macro-expression face images: the teacher's auxiliary set.
@@ -67,7 +67,7 @@ def make_synthetic_expressions(n_samples=2000, *, image_size=64, styles="mixed",
     ----------
     n_samples : int, default=2000
         Number of images.
-    image_size : int, default=64
+    output_size : int, default=64
         Side of the square images.
     styles : "mixed", "natural" or sequence of str, default="mixed"
         Recording styles, each image drawn uniformly among them: ``"mixed"`` is the
@@ -87,7 +87,7 @@ def make_synthetic_expressions(n_samples=2000, *, image_size=64, styles="mixed",
     Returns
     -------
     data : Bunch
-        X : ndarray of shape (n_samples, image_size, image_size, 3), uint8 RGB
+        X : ndarray of shape (n_samples, output_size, output_size, 3), uint8 RGB
 
         y : ndarray of int, 0 negative, 1 positive, 2 surprise, in BU-3DFE's
             proportions 11012/2730/2736.
@@ -109,17 +109,17 @@ def make_synthetic_expressions(n_samples=2000, *, image_size=64, styles="mixed",
     --------
     >>> import numpy as np
     >>> from saatkit.datasets import make_synthetic_expressions
-    >>> data = make_synthetic_expressions(30, image_size=48, n_identities=3)
+    >>> data = make_synthetic_expressions(30, output_size=48, n_identities=3)
     >>> data.X.shape, data.X.dtype, np.bincount(data.y).tolist()
     ((30, 48, 48, 3), dtype('uint8'), [20, 5, 5])
-    >>> pairs = make_synthetic_expressions(3, image_size=48, return_neutral=True)
+    >>> pairs = make_synthetic_expressions(3, output_size=48, return_neutral=True)
     >>> pairs.neutral.shape == pairs.X.shape
     True
     """
     if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
         raise ValueError(f"n_samples must be a positive int, got {n_samples!r}.")
-    if not isinstance(image_size, numbers.Integral) or image_size < 16:
-        raise ValueError(f"image_size must be an int of at least 16, got {image_size!r}.")
+    if not isinstance(output_size, numbers.Integral) or output_size < 16:
+        raise ValueError(f"output_size must be an int of at least 16, got {output_size!r}.")
     if not isinstance(n_identities, numbers.Integral) or n_identities < 1:
         raise ValueError(f"n_identities must be a positive int, got {n_identities!r}.")
     if isinstance(styles, str):
@@ -138,7 +138,7 @@ def make_synthetic_expressions(n_samples=2000, *, image_size=64, styles="mixed",
     labels = rng.permutation(labels)
     people = rng.integers(0, n_identities, size=len(labels))
     images, landmarks, rows, neutral = render_expression_images(
-        labels, people, styles, int(image_size), seed, _MACRO_ACTS, MACRO_PEAK,
+        labels, people, styles, int(output_size), seed, _MACRO_ACTS, MACRO_PEAK,
         neutral=bool(return_neutral), n_jobs=n_jobs)
     frame = pd.DataFrame(rows)
     extra = {"neutral": neutral} if return_neutral else {}

@@ -51,12 +51,12 @@ def _crop_box(points):
     return tuple(int(round(v)) for v in box)
 
 
-def _recorded(frame, box, style, iod, rng, image_size):
+def _recorded(frame, box, style, iod, rng, output_size):
     """Cut ``box`` from a scene ``frame``, record it in ``style`` and resize it (uint8)."""
     patch = optics_blur(apply_style(cut_box(frame, box), style), style, iod)
     noise = rng.standard_normal(patch.shape, dtype=np.float32)
     patch = patch + noise * np.float32(style.noise / 255)
-    patch = cv2.resize(patch, (image_size, image_size), interpolation=cv2.INTER_AREA)
+    patch = cv2.resize(patch, (output_size, output_size), interpolation=cv2.INTER_AREA)
     patch = np.clip(patch * 255 + 0.5, 0, 255).astype(np.uint8)
     return patch if patch.ndim == 3 else patch[..., None]
 
@@ -71,11 +71,11 @@ def _posed(scene, field, head, fraction, darkening):
     return frame
 
 
-def render_expression_images(labels, people, styles, image_size, seed, acts, peak,
+def render_expression_images(labels, people, styles, output_size, seed, acts, peak,
                              neutral=False, n_jobs=None):
     """Render one face image per entry of ``labels`` / ``people`` (identity indices).
 
-    Returns the images (n, image_size, image_size, 3) uint8 RGB, their landmarks
+    Returns the images (n, output_size, output_size, 3) uint8 RGB, their landmarks
     (n, 68, 2) in image pixels, one metadata dict per image and, when ``neutral``, the
     neutral face of each image (else None): the same person, head pose, crop box,
     style and blur without the expression and its wrinkles, with its own sensor noise
@@ -84,7 +84,7 @@ def render_expression_images(labels, people, styles, image_size, seed, acts, pea
     joblib) does not change them.
     """
     n = len(labels)
-    images = np.empty((n, image_size, image_size, 3), np.uint8)
+    images = np.empty((n, output_size, output_size, 3), np.uint8)
     neutrals = np.empty_like(images) if neutral else None
     marks = np.empty((n, N_LANDMARKS, 2))
     rows = [None] * n
@@ -93,7 +93,7 @@ def render_expression_images(labels, people, styles, image_size, seed, acts, pea
     groups = np.split(order, np.flatnonzero(np.diff(people[order])) + 1)
     chunks = [np.concatenate(part) for part in _chunks(groups, effective_n_jobs(n_jobs))]
     rendered = Parallel(n_jobs=n_jobs)(
-        delayed(_render_images)(chunk, labels, people, styles, image_size, seed, acts, peak,
+        delayed(_render_images)(chunk, labels, people, styles, output_size, seed, acts, peak,
                                 neutral)
         for chunk in chunks)
     for chunk, (chunk_images, chunk_marks, chunk_rows, chunk_neutrals) in zip(chunks, rendered):
@@ -111,10 +111,10 @@ def _chunks(groups, n_chunks):
     return [groups[k::n_chunks] for k in range(n_chunks)]
 
 
-def _render_images(indices, labels, people, styles, image_size, seed, acts, peak, neutral):
+def _render_images(indices, labels, people, styles, output_size, seed, acts, peak, neutral):
     """The images, landmarks, metadata and neutral faces of rows ``indices``."""
-    iod = max(image_size / CROP_IODS, 40.0)
-    images = np.empty((len(indices), image_size, image_size, 3), np.uint8)
+    iod = max(output_size / CROP_IODS, 40.0)
+    images = np.empty((len(indices), output_size, output_size, 3), np.uint8)
     neutrals = np.empty_like(images) if neutral else None
     marks = np.empty((len(indices), N_LANDMARKS, 2))
     rows = []
@@ -136,11 +136,11 @@ def _render_images(indices, labels, people, styles, image_size, seed, acts, peak
         frame = _posed(scene, field, head, fraction, darkening)
         points = moved_landmarks(scene, scene.landmarks, head, fraction * at_landmarks)
         box = _crop_box(points)
-        images[j] = _recorded(frame, box, style, iod, rng, image_size)
+        images[j] = _recorded(frame, box, style, iod, rng, output_size)
         if neutral:
             still = _posed(scene, field, head, 0.0, np.zeros_like(darkening))
-            neutrals[j] = _recorded(still, box, style, iod, rng, image_size)
-        s = image_size / (box[2] - box[0])
+            neutrals[j] = _recorded(still, box, style, iod, rng, output_size)
+        s = output_size / (box[2] - box[0])
         marks[j] = (points - box[:2] + 0.5) * s - 0.5
         rows.append({"label": int(labels[i]), "emotion": emotion,
                      "action_units": units,

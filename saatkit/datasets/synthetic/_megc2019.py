@@ -152,6 +152,16 @@ def _check_max_frames(max_frames):
     return int(max_frames)
 
 
+def _check_subjects_per_database(n_subjects):
+    if n_subjects is None:
+        return None
+    if (not isinstance(n_subjects, numbers.Integral) or isinstance(n_subjects, bool)
+            or n_subjects < 1):
+        raise ValueError(f"subjects_per_database must be a positive integer or None, got "
+                         f"{n_subjects!r}.")
+    return int(n_subjects)
+
+
 def _check_intensity(intensity):
     if (not isinstance(intensity, numbers.Real) or isinstance(intensity, bool)
             or not np.isfinite(intensity) or intensity <= 0):
@@ -177,7 +187,7 @@ def _as_bunch(clips, rows, descr):
 
 
 def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, styles=None,
-                            intensity=1.0, random_state=0):
+                            intensity=1.0, subjects_per_database=None, random_state=0):
     """Make the synthetic MEGC 2019 composite: 442 clips of 68 synthetic subjects.
 
     A stand-in for SMIC-HS, CASME II and SAMM with the structure of the MEGC 2019
@@ -214,6 +224,11 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
         methods of the SA-AT paper have something to learn (see
         ``benchmarks/bench_sanity.py``). Everything else (identities, timing,
         nuisances, the clips' seeds) is the same as at 1.0.
+    subjects_per_database : int, default=None
+        Keep only the first ``subjects_per_database`` subjects (in sorted order) of each
+        database, as :func:`~saatkit.datasets.load_megc2019` does, for a quick run of
+        the protocol on fewer folds. Their clips are the same as in the whole
+        composite. None keeps every subject.
     random_state : int, RandomState instance or None, default=0
         Seed of the identities, expressions and nuisances. The same int gives
         byte-identical frames.
@@ -271,6 +286,7 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
     max_frames = _check_max_frames(max_frames)
     styles = _check_styles(styles)
     _check_intensity(intensity)
+    n_subjects = _check_subjects_per_database(subjects_per_database)
     peak_range = (MICRO_PEAK[0] * intensity, MICRO_PEAK[1] * intensity)
     seed = _seed(random_state)
     clips, rows = [], []
@@ -279,7 +295,10 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
         style = styles.get(database, database)
         fps_native = STYLES[database].fps
         n_in_database = 0
-        for subject_index, (subject, counts) in enumerate(SUBJECT_CLIPS[database].items()):
+        # SUBJECT_CLIPS lists subjects in sorted order, and a subject's clips are numbered
+        # after those of the subjects before it: the first ones are the same in a subset.
+        subjects = list(SUBJECT_CLIPS[database].items())[:n_subjects]
+        for subject_index, (subject, counts) in enumerate(subjects):
             identity = (seed, MICRO_IDENTITY, db_index, subject_index)
             behaviour = SubjectStyle(
                 np.random.default_rng([seed, SUBJECT, db_index, subject_index]),
