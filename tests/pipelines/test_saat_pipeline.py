@@ -7,17 +7,11 @@ from sklearn.model_selection import LeaveOneGroupOut, cross_validate, train_test
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
+from saatkit import pipelines
 from saatkit.datasets import make_synthetic_expressions, make_synthetic_megc2019
 from saatkit.metrics import uf1_scorer
 from saatkit.nn import AttentionTransferClassifier
-from saatkit.pipelines import (
-    make_flow_pipeline,
-    make_lbptop_pipeline,
-    make_saat_pipeline,
-    make_teacher,
-    split_method,
-    stateless_prefix,
-)
+from saatkit.pipelines import make_saat_pipeline, make_teacher, stateless_prefix
 from saatkit.preprocessing import OpticalFlow, StyleAggregator
 from saatkit.protocol import evaluate_loso
 
@@ -85,8 +79,8 @@ def test_stateless_prefix(teacher):
     assert stateless_prefix(make_saat_pipeline(teacher, variant="sa-at")) == 3
     assert stateless_prefix(make_saat_pipeline(teacher, variant="resnet", input="flow")) == 5
     assert stateless_prefix(make_saat_pipeline(teacher, variant="sa-at", input="flow")) == 3
-    assert stateless_prefix(make_flow_pipeline("ststnet")) == 4
-    assert stateless_prefix(make_lbptop_pipeline()) == 3
+    assert stateless_prefix(pipelines.make_flow_pipeline("ststnet")) == 4
+    assert stateless_prefix(pipelines.make_lbptop_pipeline()) == 3
 
 
 def test_stateless_prefix_reads_the_tags():
@@ -106,10 +100,10 @@ def test_an_unfitted_teacher_is_never_trained_on_the_clips():
 
 
 def test_method_keys_name_variant_and_input():
-    assert split_method("sa-at") == ("sa-at", "apex")
-    assert split_method("resnet-at-flow") == ("resnet-at", "flow")
+    assert pipelines.split_method("sa-at") == ("sa-at", "apex")
+    assert pipelines.split_method("resnet-at-flow") == ("resnet-at", "flow")
     with pytest.raises(ValueError, match="ablation"):
-        split_method("ststnet")
+        pipelines.split_method("ststnet")
 
 
 @pytest.fixture(scope="module")
@@ -136,18 +130,18 @@ def test_flow_input_runs_under_loso(clips, flow_teacher, variant, tmp_path):
 @pytest.mark.parametrize("network, channels", [("ststnet", 3), ("offapexnet", 2)])
 def test_flow_networks_run_under_loso(clips, network, channels, tmp_path):
     X, y, groups = clips
-    pipe = make_flow_pipeline(network, memory=str(tmp_path), **{f"{network}_epochs": 1})
+    pipe = pipelines.make_flow_pipeline(network, memory=str(tmp_path), **{f"{network}_epochs": 1})
     flow = pipe[:4].fit_transform(X)
     assert flow.shape == (len(X), channels, 28, 28)
     result = evaluate_loso(pipe, X, y, groups)
     assert result.n_folds == 6 and set(result.y_pred) <= {0, 1, 2}
     with pytest.raises(ValueError, match="network"):
-        make_flow_pipeline("lenet")
+        pipelines.make_flow_pipeline("lenet")
 
 
 def test_precomputed_prefix_gives_the_same_predictions(clips, tmp_path):
     X, y, groups = clips
-    pipe = make_lbptop_pipeline(output_size=48, memory=str(tmp_path))
+    pipe = pipelines.make_lbptop_pipeline(output_size=48, memory=str(tmp_path))
     whole = evaluate_loso(pipe, X, y, groups)
     k = stateless_prefix(pipe)
     features = pipe[:k].fit_transform(X)
