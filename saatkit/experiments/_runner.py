@@ -47,7 +47,7 @@ SYNTHETIC_NOTE = (
 )
 DEMO_NOTE = (
     "Preset 'demo'. Which rows learn, and why: a synthetic micro-expression moves the face "
-    "by well under a pixel of a 32x32 apex frame, so a single apex frame carries almost no "
+    "by well under a pixel of a 24x24 apex frame, so a single apex frame carries almost no "
     "class signal and the apex-frame rows (ResNet, ResNet&SA, ResNet&AT, SA-AT) stay near "
     "chance (UAR 1/3); their ranking is noise. The motion from onset to apex carries the "
     "class: LBP-TOP, OFF-ApexNet, STSTNet and the flow students (ResNet&AT, SA-AT) learn. "
