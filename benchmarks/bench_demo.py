@@ -8,6 +8,7 @@ run starts from an empty results folder, so nothing is resumed.
 
     python benchmarks/bench_demo.py            # both
     python benchmarks/bench_demo.py --quick    # the quick demo only
+    python benchmarks/bench_demo.py --full     # the full demo only
 """
 
 import argparse
@@ -60,9 +61,10 @@ def run(kind, n_jobs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="time the quick demo only")
+    parser.add_argument("--full", action="store_true", help="time the full demo only")
     parser.add_argument("--n-jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    kinds = ["quick"] if args.quick else ["quick", "full"]
+    kinds = [kind for kind in ("quick", "full") if getattr(args, kind)] or ["quick", "full"]
     print(f"cores: {os.cpu_count()}, n_jobs: {args.n_jobs}")
     print("| demo | seconds | issue 13 target | issue 16 target | peak memory (GB) | "
           "within 2 GB |")

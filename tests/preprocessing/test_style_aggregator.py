@@ -404,3 +404,22 @@ def test_stacks_of_frames_are_styled_frame_by_frame():
     assert out.shape == pairs.shape
     np.testing.assert_array_equal(out.reshape(12, 24, 24, 3),
                                   flat.transform(pairs.reshape(12, 24, 24, 3)))
+
+
+def test_statistics_of_faces_seen_before_are_kept_and_the_same(monkeypatch):
+    from saatkit.preprocessing import _style_images
+
+    rng = np.random.default_rng(7)
+    faces = rng.integers(0, 256, (12, 48, 48, 3), dtype=np.uint8)
+    expected = _style_images._thumbnail_statistics(faces)
+    monkeypatch.setattr(_style_images, "_SEEN_STATISTICS", {})
+    computed = []
+    real = _style_images._thumbnail_statistics
+    monkeypatch.setattr(_style_images, "_thumbnail_statistics",
+                        lambda X: computed.append(len(X)) or real(X))
+    np.testing.assert_array_equal(_style_images.thumbnail_statistics(faces[:8]), expected[:8])
+    # A later fold: four faces seen before, in another order, and four new ones.
+    order = [9, 2, 11, 0, 8, 5, 10, 3]
+    np.testing.assert_array_equal(_style_images.thumbnail_statistics(faces[order]),
+                                  expected[order])
+    assert computed == [8, 4]
