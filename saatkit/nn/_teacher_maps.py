@@ -2,12 +2,15 @@
 
 Under leave-one-subject-out every fold's student trains on nearly the same images with
 the same frozen teacher, so the teacher's maps of an image are the same in every fold.
-They are stored one file per image, named by a hash of the image's bytes, in a folder
-named by a hash of the teacher's weights and of how the maps are taken; a later fit, in
-this process or another, reads them instead of running the teacher again.
+They are stored one ``.npy`` file per image (its stages' maps, flattened and joined;
+read without pickle), named by a hash of the image's bytes, in a folder named by a hash
+of the teacher's weights and of how the maps are taken, beside ``stages.json``, the
+shape of each stage's map; a later fit, in this process or another, reads them instead
+of running the teacher again.
 """
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -16,7 +19,7 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_memory
 
-from ..clips import load_result, save_result
+from ..clips import atomic_write
 
 
 def memory_location(memory):
@@ -38,29 +41,54 @@ def _image_key(image):
     return hashlib.blake2b(np.ascontiguousarray(image).data, digest_size=16).hexdigest()
 
 
+def _read(path, size):
+    try:
+        flat = np.load(path, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return flat if flat.shape == (size,) and flat.dtype == np.float32 else None
+
+
+def _stage_shapes(folder):
+    try:
+        shapes = json.loads((folder / "stages.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return [tuple(shape) for shape in shapes]
+
+
 def cached_maps(folder, images, compute, device):
     """The maps of every image, from ``folder`` where stored, else ``compute(images)``.
 
     ``compute`` takes an array of images and returns one tensor ``(n, H_j, W_j)`` per
     stage. Maps it computes are stored, each file written atomically, so that folds
-    running side by side may share the folder. A file that cannot be read is computed
-    again.
+    running side by side may share the folder. A file that cannot be read, or does not
+    hold maps of the folder's shapes, is computed again.
     """
     keys = [_image_key(image) for image in images]
+    shapes = _stage_shapes(folder)
     stored = {}
-    for key in dict.fromkeys(keys):
-        path = folder / f"{key}.npz"
-        if path.exists():
-            try:
-                stored[key] = load_result(path)
-            except ValueError:
-                pass
+    if shapes is not None:
+        size = sum(h * w for h, w in shapes)
+        for key in dict.fromkeys(keys):
+            path = folder / f"{key}.npy"
+            flat = _read(path, size) if path.exists() else None
+            if flat is not None:
+                stored[key] = flat
     missing = [i for i, key in enumerate(keys) if key not in stored]
     if missing:
-        computed = [stage.cpu().numpy() for stage in compute(images[missing])]
+        computed = [stage.cpu().numpy().astype(np.float32) for stage in compute(images[missing])]
+        if shapes is None:
+            shapes = [stage.shape[1:] for stage in computed]
+            atomic_write(folder / "stages.json",
+                         lambda tmp: Path(tmp).write_text(json.dumps([list(s) for s in shapes])))
+        flat = np.concatenate([stage.reshape(len(missing), -1) for stage in computed], axis=1)
         for row, i in enumerate(missing):
-            stored[keys[i]] = [stage[row] for stage in computed]
-            save_result(folder / f"{keys[i]}.npz", stored[keys[i]])
-    n_stages = len(stored[keys[0]])
-    return [torch.as_tensor(np.stack([stored[key][s] for key in keys])).to(device)
-            for s in range(n_stages)]
+            stored[keys[i]] = flat[row]
+            atomic_write(folder / f"{keys[i]}.npy", lambda tmp, r=row: np.save(tmp, flat[r]))
+    joined = np.stack([stored[key] for key in keys])
+    maps, start = [], 0
+    for h, w in shapes:
+        maps.append(torch.as_tensor(joined[:, start:start + h * w].reshape(-1, h, w)).to(device))
+        start += h * w
+    return maps

@@ -85,21 +85,21 @@ def test_memory_keeps_the_teacher_maps_from_one_fit_to_the_next(blobs, tmp_path)
     plain = student(teacher, batch_size=8).fit(X, y)
     first = student(teacher, batch_size=8, memory=tmp_path).fit(X, y)
     assert CountingTeacher.calls == 2 * math.ceil(len(X) / 8)
-    assert len(list(tmp_path.rglob("*.npz"))) == len(X)
+    assert len(list(tmp_path.rglob("*.npy"))) == len(X)
     # A fold on a subset, in another order, with one new image: only that one is computed.
     new_image = (255 - X[:1]).copy()
     subset = np.concatenate([X[::-2], new_image])
     CountingTeacher.calls = 0
     student(teacher, batch_size=8, memory=str(tmp_path)).fit(subset, y[: len(subset)])
     assert CountingTeacher.calls == 1
-    assert len(list(tmp_path.rglob("*.npz"))) == len(X) + 1
+    assert len(list(tmp_path.rglob("*.npy"))) == len(X) + 1
     # Maps read back give the same training as maps computed.
     for a, b in zip(plain.module_.parameters(), first.module_.parameters()):
         assert torch.equal(a, b)
     # Another teacher (other weights) has its own folder.
     other = CountingTeacher(n_classes=3)
     student(other, batch_size=8, memory=tmp_path).fit(X, y)
-    assert len(list(tmp_path.rglob("*.npz"))) == 2 * len(X) + 1
+    assert len(list(tmp_path.rglob("*.npy"))) == 2 * len(X) + 1
 
 
 def test_cached_maps_follow_the_shuffled_images(fitted_teacher, blobs):
