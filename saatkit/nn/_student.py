@@ -106,7 +106,7 @@ class AttentionTransferClassifier(ImageClassifier):
         between fits (as ``Pipeline``'s ``memory`` keeps fitted steps): the
         folds of leave-one-subject-out train on nearly the same images, so
         with a folder each image's maps are computed once, not once per
-        fold. Files are ``.npz`` arrays, read without pickle, named by hashes
+        fold. Files are ``.npy`` arrays, read without pickle, named by hashes
         of the teacher's weights and of the image. None computes them in
         every fit.
     %(loss)s
