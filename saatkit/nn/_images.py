@@ -69,9 +69,10 @@ def n_channels(X):
 def to_network_input(batch):
     """Float ``(n, C, H, W)`` tensor from a batch of checked images, channels last in memory.
 
-    oneDNN's CPU convolutions and pooling run 1.3 to 6 times faster on the channels-last
-    layout (``benchmarks/bench_networks.py``); a uint8 ``(n, H, W, C)`` batch permuted to
-    ``(n, C, H, W)`` already has it, so only float input is copied.
+    oneDNN's CPU convolutions and pooling run faster on the channels-last layout (on a
+    2-core CPU, training steps of a ResNet-8 1.3 times and 3x3 max pooling 6 times); a
+    uint8 ``(n, H, W, C)`` batch permuted to ``(n, C, H, W)`` already has it, so only
+    float input is copied.
     """
     if batch.dtype == torch.uint8:
         return batch.permute(0, 3, 1, 2).float().div_(255)

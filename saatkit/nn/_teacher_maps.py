@@ -71,8 +71,7 @@ def cached_maps(folder, images, compute, device):
     if shapes is not None:
         size = sum(h * w for h, w in shapes)
         for key in dict.fromkeys(keys):
-            path = folder / f"{key}.npy"
-            flat = _read(path, size) if path.exists() else None
+            flat = _read(folder / f"{key}.npy", size)
             if flat is not None:
                 stored[key] = flat
     missing = [i for i, key in enumerate(keys) if key not in stored]
