@@ -67,21 +67,37 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="4 clips per style, 32 and 64 px")
     parser.add_argument("--clips", type=int, default=20, help="clips per style")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[32, 64, 128],
-                        help="face crop sizes in pixels; 0 spots on the uncropped frames")
-    parser.add_argument("--max-frames", type=int, default=None,
-                        help="longest clip in frames (default: the databases' frame rates)")
-    parser.add_argument("--intensity", type=float, default=1.0,
-                        help="expression intensity (above 1: the sanity benchmark)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[32, 64, 128],
+        help="face crop sizes in pixels; 0 spots on the uncropped frames",
+    )
+    parser.add_argument(
+        "--max-frames",
+        type=int,
+        default=None,
+        help="longest clip in frames (default: the databases' frame rates)",
+    )
+    parser.add_argument(
+        "--intensity",
+        type=float,
+        default=1.0,
+        help="expression intensity (above 1: the sanity benchmark)",
+    )
     parser.add_argument("--random-state", type=int, default=0)
     args = parser.parse_args()
     n_clips, sizes, max_frames = args.clips, args.sizes, args.max_frames
     if args.quick:
         n_clips, sizes, max_frames = 4, [32, 64], 40
-    data = make_synthetic_megc2019(max_frames=max_frames, intensity=args.intensity,
-                                   random_state=args.random_state)
-    print(f"synthetic composite (demo scale, max_frames={max_frames}, intensity "
-          f"{args.intensity:g}), {n_clips} clips per style, crops {sizes} px")
+    data = make_synthetic_megc2019(
+        max_frames=max_frames, intensity=args.intensity, random_state=args.random_state
+    )
+    print(
+        f"synthetic composite (demo scale, max_frames={max_frames}, intensity "
+        f"{args.intensity:g}), {n_clips} clips per style, crops {sizes} px"
+    )
 
     start = time.perf_counter()
     errors = {}
@@ -93,19 +109,25 @@ def main():
         for key in per_clip[0]:
             errors[(database, *key)] = np.array([e[key] for e in per_clip])
 
-    print(f"{'method':<17} {'style':<7} {'frames':>6} {'size':>5} {'<=1':>6} {'<=3':>6} "
-          f"{'median':>7} {'share':>6}")
+    print(
+        f"{'method':<17} {'style':<7} {'frames':>6} {'size':>5} {'<=1':>6} {'<=3':>6} "
+        f"{'median':>7} {'share':>6}"
+    )
     for method in METHODS:
         for database in DATABASES:
             for size in sizes:
                 e, share = errors[database, method, size].T
-                print(f"{method:<17} {database:<7} {lengths[database]:>6.0f} "
-                      f"{size or 'full':>5} "
-                      f"{np.mean(e <= 1):>6.2f} {np.mean(e <= 3):>6.2f} {np.median(e):>7.1f} "
-                      f"{np.median(share):>6.2f}")
-    print("frames: median clip length; <=1, <=3: share of clips within 1 and 3 frames of "
-          "the true apex; median: median error in frames; share: median expression "
-          "intensity at the spotted frame, as a share of the apex's")
+                print(
+                    f"{method:<17} {database:<7} {lengths[database]:>6.0f} "
+                    f"{size or 'full':>5} "
+                    f"{np.mean(e <= 1):>6.2f} {np.mean(e <= 3):>6.2f} {np.median(e):>7.1f} "
+                    f"{np.median(share):>6.2f}"
+                )
+    print(
+        "frames: median clip length; <=1, <=3: share of clips within 1 and 3 frames of "
+        "the true apex; median: median error in frames; share: median expression "
+        "intensity at the spotted frame, as a share of the apex's"
+    )
     print(f"{time.perf_counter() - start:.0f} s")
 
 

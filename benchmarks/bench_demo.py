@@ -39,8 +39,16 @@ def tree_rss(process):
 
 def run(kind, n_jobs):
     out = Path(tempfile.mkdtemp(prefix=f"saatkit-demo-{kind}-"))
-    command = [sys.executable, "-m", "saatkit.cli", "demo", "--output", str(out),
-               "--n-jobs", str(n_jobs)] + (["--quick"] if kind == "quick" else [])
+    command = [
+        sys.executable,
+        "-m",
+        "saatkit.cli",
+        "demo",
+        "--output",
+        str(out),
+        "--n-jobs",
+        str(n_jobs),
+    ] + (["--quick"] if kind == "quick" else [])
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     process, peak = psutil.Process(child.pid), 0
@@ -66,16 +74,20 @@ def main():
     args = parser.parse_args()
     kinds = [kind for kind in ("quick", "full") if getattr(args, kind)] or ["quick", "full"]
     print(f"cores: {os.cpu_count()}, n_jobs: {args.n_jobs}")
-    print("| demo | seconds | issue 13 target | issue 16 target | peak memory (GB) | "
-          "within 2 GB |")
+    print(
+        "| demo | seconds | issue 13 target | issue 16 target | peak memory (GB) | within 2 GB |"
+    )
     print("|---|---:|---:|---:|---:|:---:|")
     tables = {}
     for kind in kinds:
         seconds, peak, tables[kind] = run(kind, args.n_jobs)
         marks = ["yes" if seconds <= target else "NO" for target in TARGETS[kind]]
-        print(f"| {kind} | {seconds:.0f} | {TARGETS[kind][0]} ({marks[0]}) | "
-              f"{TARGETS[kind][1]} ({marks[1]}) | {peak / 1024**3:.2f} | "
-              f"{'yes' if peak <= MEMORY_TARGET else 'NO'} |", flush=True)
+        print(
+            f"| {kind} | {seconds:.0f} | {TARGETS[kind][0]} ({marks[0]}) | "
+            f"{TARGETS[kind][1]} ({marks[1]}) | {peak / 1024**3:.2f} | "
+            f"{'yes' if peak <= MEMORY_TARGET else 'NO'} |",
+            flush=True,
+        )
     for kind, text in tables.items():
         print(f"\n# Tables of the {kind} demo\n\n{text}")
 

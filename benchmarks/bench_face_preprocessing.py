@@ -35,7 +35,7 @@ def make_frames(n_frames, size=(480, 640), grey=False, seed=0):
     face = cv2.resize(data.astronaut(), (face_side, face_side), interpolation=cv2.INTER_AREA)
     canvas = np.full((h, w, 3), 110, dtype=np.uint8)
     top, left = (h - face_side) // 2, (w - face_side) // 2
-    canvas[top:top + face_side, left:left + face_side] = face
+    canvas[top : top + face_side, left : left + face_side] = face
     if grey:
         canvas = cv2.cvtColor(canvas, cv2.COLOR_RGB2GRAY)
     # Mouth of the astronaut at (140..260, 130..185) in its 512x512 image.
@@ -106,8 +106,13 @@ def main():
     rows = []
     frames = make_frames(n_frames)
     memory_clip = Clip.from_frames(frames, name="memory")
-    rows += bench("640x480 RGB array", memory_clip, ["yunet", "haar", "dlib"],
-                  ["lbp", "frame_difference"], repeat)
+    rows += bench(
+        "640x480 RGB array",
+        memory_clip,
+        ["yunet", "haar", "dlib"],
+        ["lbp", "frame_difference"],
+        repeat,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder_clip = as_folder(frames, Path(tmp) / "rgb640")
         rows += bench("640x480 RGB JPEG", folder_clip, ["yunet"], ["lbp"], repeat)

@@ -65,8 +65,9 @@ def pairs_per_second(method, onset, apex, n_pairs):
 
 def endpoint_error(method, onset, apex, u, v):
     size = onset.shape[0]
-    flow = flow_image(onset, apex, method=method, output_size=size, components=("u", "v"),
-                      normalize=None)
+    flow = flow_image(
+        onset, apex, method=method, output_size=size, components=("u", "v"), normalize=None
+    )
     inner = (slice(size // 8, -(size // 8)),) * 2
     return float(np.hypot(flow[0] - u, flow[1] - v)[inner].mean())
 
@@ -80,12 +81,15 @@ def main():
     onset, cases = test_pairs(args.size)
     # TV-L1 takes a few tenths of a second per pair at 128 px, the OpenCV methods ms.
     n_pairs = {"tvl1": 2 if args.quick else 20}
-    print(f"OpticalFlow on {args.size}x{args.size} grey pairs -> 3x28x28 (u, v, strain), "
-          "one thread; EPE at full size on the inner pixels, in pixels")
+    print(
+        f"OpticalFlow on {args.size}x{args.size} grey pairs -> 3x28x28 (u, v, strain), "
+        "one thread; EPE at full size on the inner pixels, in pixels"
+    )
     print(f"{'method':<12}{'pairs/s':>10}{'ms/pair':>10}{'EPE shift':>12}{'EPE warp':>10}")
     for method in METHODS:
-        rate = pairs_per_second(method, onset, cases["warp"][0],
-                                n_pairs.get(method, 10 if args.quick else 200))
+        rate = pairs_per_second(
+            method, onset, cases["warp"][0], n_pairs.get(method, 10 if args.quick else 200)
+        )
         errors = [endpoint_error(method, onset, *cases[name]) for name in ("shift", "warp")]
         print(f"{method:<12}{rate:>10.1f}{1e3 / rate:>10.1f}{errors[0]:>12.3f}{errors[1]:>10.3f}")
 

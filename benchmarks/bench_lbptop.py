@@ -45,8 +45,9 @@ def tim_eigenmap(frames, n_out):
     mean = flat.mean(0)
     mapping = (flat - mean).T @ np.linalg.pinv(curve(np.arange(1, t_len + 1) / t_len))
     out = (mapping @ curve(np.linspace(1 / t_len, 1, n_out))).T + mean
-    return np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8).reshape(
-        (n_out,) + frames.shape[1:])
+    return (
+        np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8).reshape((n_out,) + frames.shape[1:])
+    )
 
 
 def lbptop_loops(volume, radius=RADIUS, p=P, grid=GRID):
@@ -58,6 +59,7 @@ def lbptop_loops(volume, radius=RADIUS, p=P, grid=GRID):
     rows, cols = grid
     block_h, block_w = (height - 2 * border) // rows, (width - 2 * border) // cols
     angles = [2 * math.pi * i / p for i in range(p)]
+
     def rounded(value):
         return math.floor(value + 0.5)
 
@@ -126,8 +128,10 @@ def main():
     lbptop.fit(volumes)
     t_lbp, features = best_of(lambda: lbptop.transform(volumes), repeat)
     # One clip at a time, as the pipeline reads, converts and interpolates each clip.
-    t_colour, _ = best_of(lambda: lbptop.transform(
-        [tim.transform(grey_once(clip)[None])[0] for clip in colour]), repeat)
+    t_colour, _ = best_of(
+        lambda: lbptop.transform([tim.transform(grey_once(clip)[None])[0] for clip in colour]),
+        repeat,
+    )
     t_channels, _ = best_of(lambda: lbptop.transform(tim.transform(colour)), repeat)
 
     t_tim_ref, ref_volume = best_of(lambda: tim_eigenmap(clips[0], N_FRAMES), repeat)
@@ -158,14 +162,18 @@ def main():
         (f"LBP-TOP, per-pixel loops (reference; {crop}x{crop} crop x{scale:.1f})", t_loop),
         ("TIM + LBP-TOP (reference)", reference),
     ]
-    print(f"MEGC 2019 baseline features: {n_clips} clips of 30 x 256 x 256 uint8 -> TIM "
-          f"{N_FRAMES} -> LBP-TOP radius {RADIUS}, P={P}, grid {GRID}: "
-          f"{features.shape[1]} features; one thread")
+    print(
+        f"MEGC 2019 baseline features: {n_clips} clips of 30 x 256 x 256 uint8 -> TIM "
+        f"{N_FRAMES} -> LBP-TOP radius {RADIUS}, P={P}, grid {GRID}: "
+        f"{features.shape[1]} features; one thread"
+    )
     print(f"{'step':<72}{'ms/clip':>10}{'clips/s':>10}")
     for name, seconds in rows:
         print(f"{name:<72}{seconds * 1e3:>10.1f}{1 / seconds:>10.1f}")
-    print(f"speed-up of saatkit over the references: {reference / fast:.0f}x; RGB input "
-          f"(grey before TIM) / grey: {t_colour / (t_tim + t_lbp):.2f}x")
+    print(
+        f"speed-up of saatkit over the references: {reference / fast:.0f}x; RGB input "
+        f"(grey before TIM) / grey: {t_colour / (t_tim + t_lbp):.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,17 @@ TARGET = 2.0
 
 
 def default_command():
-    return [sys.executable, "-m", "saatkit.cli", "demo", "--quick", "--output", "{out}",
-            "--n-jobs", str(os.cpu_count() or 1)]
+    return [
+        sys.executable,
+        "-m",
+        "saatkit.cli",
+        "demo",
+        "--quick",
+        "--output",
+        "{out}",
+        "--n-jobs",
+        str(os.cpu_count() or 1),
+    ]
 
 
 def timed(command, show):
@@ -41,8 +50,7 @@ def timed(command, show):
 
 def timed_loaded(command, n_busy, show):
     """Seconds ``command`` takes while ``n_busy`` busy loops run beside it."""
-    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
-             for _ in range(n_busy)]
+    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n_busy)]
     try:
         time.sleep(1.0)  # the loops are spinning before the command starts
         return timed(command, show)
@@ -57,8 +65,11 @@ def main():
     parser.add_argument("--busy", type=int, default=1, help="cores kept busy (default 1)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each kind; best kept")
     parser.add_argument("--show", action="store_true", help="show the command's output")
-    parser.add_argument("command", nargs=argparse.REMAINDER,
-                        help="the command after --; default: saatkit demo --quick")
+    parser.add_argument(
+        "command",
+        nargs=argparse.REMAINDER,
+        help="the command after --; default: saatkit demo --quick",
+    )
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     command = command or default_command()
@@ -68,8 +79,10 @@ def main():
     ratio = loaded / quiet
     print("| run | seconds |\n|---|---:|")
     print(f"| quiet | {quiet:.1f} |\n| {args.busy} core(s) busy | {loaded:.1f} |")
-    print(f"loaded / quiet: {ratio:.2f} (target at most {TARGET:.0f}: "
-          f"{'yes' if ratio <= TARGET else 'NO'})")
+    print(
+        f"loaded / quiet: {ratio:.2f} (target at most {TARGET:.0f}: "
+        f"{'yes' if ratio <= TARGET else 'NO'})"
+    )
 
 
 if __name__ == "__main__":

@@ -24,10 +24,22 @@ from saatkit.metrics import uar_score, uf1_score
 from saatkit.pipelines import PRESETS, make_saat_pipeline, make_teacher
 from saatkit.preprocessing import ImageResizer, OpticalFlow
 
-QUICK = {"crop_size": 64, "face_size": 32, "flow_face_size": 32, "teacher": "resnet-20",
-         "teacher_epochs": 1, "student_epochs": 1, "n_expressions": 90,
-         "style_params": {"image_size": 32, "n_filters": 4, "n_blocks": 1, "max_epochs": 1,
-                          "batch_size": 4}}
+QUICK = {
+    "crop_size": 64,
+    "face_size": 32,
+    "flow_face_size": 32,
+    "teacher": "resnet-20",
+    "teacher_epochs": 1,
+    "student_epochs": 1,
+    "n_expressions": 90,
+    "style_params": {
+        "image_size": 32,
+        "n_filters": 4,
+        "n_blocks": 1,
+        "max_epochs": 1,
+        "batch_size": 4,
+    },
+}
 
 
 def _timed(label, func, *args):
@@ -41,11 +53,16 @@ def _teacher(settings, aux, input, device, overrides):
     images = ImageResizer(settings["face_size"]).fit_transform(aux.X)
     if input == "flow":
         pairs = ImageResizer(settings["flow_face_size"]).fit_transform(
-            np.stack([aux.neutral, aux.X], axis=1))
-        images = OpticalFlow(settings["flow_method"], output_size=settings["flow_size"],
-                             normalize=settings["flow_normalize"]).fit_transform(pairs)
+            np.stack([aux.neutral, aux.X], axis=1)
+        )
+        images = OpticalFlow(
+            settings["flow_method"],
+            output_size=settings["flow_size"],
+            normalize=settings["flow_normalize"],
+        ).fit_transform(pairs)
     X_train, X_test, y_train, y_test = train_test_split(
-        images, aux.y, test_size=0.2, stratify=aux.y, random_state=0)
+        images, aux.y, test_size=0.2, stratify=aux.y, random_state=0
+    )
     teacher = make_teacher(preset="paper", device=device, **overrides).fit(X_train, y_train)
     print(f"teacher ({input}): held-out UAR {uar_score(y_test, teacher.predict(X_test)):.3f}")
     return teacher
@@ -70,21 +87,37 @@ def main():
     args = parser.parse_args()
     overrides = QUICK if args.quick else {}
     settings = {**PRESETS["paper"], **overrides}
-    print(f"preset 'paper' on {args.device}: {settings['crop_size']} px crops, "
-          f"{settings['face_size']} px faces, teacher {settings['teacher']}, "
-          f"{settings['teacher_epochs']} + {settings['student_epochs']} epochs")
+    print(
+        f"preset 'paper' on {args.device}: {settings['crop_size']} px crops, "
+        f"{settings['face_size']} px faces, teacher {settings['teacher']}, "
+        f"{settings['teacher_epochs']} + {settings['student_epochs']} epochs"
+    )
     data = make_synthetic_megc2019(max_frames=40 if args.quick else None, random_state=0)
-    aux = _timed("expression set", lambda: make_synthetic_expressions(
-        settings["n_expressions"], output_size=settings["crop_size"], return_neutral=True,
-        random_state=1))
+    aux = _timed(
+        "expression set",
+        lambda: make_synthetic_expressions(
+            settings["n_expressions"],
+            output_size=settings["crop_size"],
+            return_neutral=True,
+            random_state=1,
+        ),
+    )
     for input in ("apex", "flow"):
-        teacher = _timed(f"teacher ({input})", _teacher, settings, aux, input, args.device,
-                         overrides)
-        pipeline = make_saat_pipeline(teacher, variant="sa-at", input=input, preset="paper",
-                                      device=args.device, memory=".saatkit-cache",
-                                      **overrides)
-        uf1, uar, n = _timed(f"SA-AT ({input}), {args.folds} folds", _folds, pipeline, data,
-                             args.folds)
+        teacher = _timed(
+            f"teacher ({input})", _teacher, settings, aux, input, args.device, overrides
+        )
+        pipeline = make_saat_pipeline(
+            teacher,
+            variant="sa-at",
+            input=input,
+            preset="paper",
+            device=args.device,
+            memory=".saatkit-cache",
+            **overrides,
+        )
+        uf1, uar, n = _timed(
+            f"SA-AT ({input}), {args.folds} folds", _folds, pipeline, data, args.folds
+        )
         print(f"SA-AT ({input}): UF1 {uf1:.4f} UAR {uar:.4f} on {n} held-out clips")
 
 

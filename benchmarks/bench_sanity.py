@@ -43,8 +43,11 @@ from saatkit.pipelines import (
 from saatkit.preprocessing import ApexSpotter, StyleAggregator
 from saatkit.protocol import evaluate_loso
 
-QUICK = {"teacher_epochs": 4, "student_epochs": 2,
-         "style_params": {**PRESETS["demo"]["style_params"], "max_epochs": 1}}
+QUICK = {
+    "teacher_epochs": 4,
+    "student_epochs": 2,
+    "style_params": {**PRESETS["demo"]["style_params"], "max_epochs": 1},
+}
 
 
 def first_subjects(data, n):
@@ -83,43 +86,68 @@ def main():
     seed, overrides = args.random_state, (QUICK if args.quick else {})
     settings = {**PRESETS["demo"], **overrides}
     start = time.perf_counter()
-    data = make_synthetic_megc2019(max_frames=12 if args.quick else 40,
-                                   intensity=args.intensity, random_state=seed)
+    data = make_synthetic_megc2019(
+        max_frames=12 if args.quick else 40, intensity=args.intensity, random_state=seed
+    )
     if args.quick:
         data = first_subjects(data, 4)
     n_aux = 300 if args.quick else settings["n_expressions"]
-    aux = make_synthetic_expressions(n_aux, output_size=settings["face_size"],
-                                     random_state=seed + 1)
-    print(f"SANITY BENCHMARK: synthetic composite at intensity {args.intensity:g} "
-          f"({len(data.X)} clips, {len(set(data.groups))} subjects, {args.folds}-fold "
-          f"GroupKFold over subjects, {args.apex} apex); teacher on {n_aux} synthetic "
-          "expression images; preset 'demo'" + (" (--quick)" if args.quick else ""),
-          flush=True)
+    aux = make_synthetic_expressions(
+        n_aux, output_size=settings["face_size"], random_state=seed + 1
+    )
+    print(
+        f"SANITY BENCHMARK: synthetic composite at intensity {args.intensity:g} "
+        f"({len(data.X)} clips, {len(set(data.groups))} subjects, {args.folds}-fold "
+        f"GroupKFold over subjects, {args.apex} apex); teacher on {n_aux} synthetic "
+        "expression images; preset 'demo'" + (" (--quick)" if args.quick else ""),
+        flush=True,
+    )
 
     X_train, X_test, y_train, y_test = train_test_split(
-        aux.X, aux.y, test_size=0.2, stratify=aux.y, random_state=seed)
+        aux.X, aux.y, test_size=0.2, stratify=aux.y, random_state=seed
+    )
     teacher = make_teacher(preset="demo", random_state=seed, device=args.device, **overrides)
     teacher.fit(X_train, y_train)
     held_out = teacher.predict(X_test)
-    print(f"teacher {settings['teacher']} on held-out expression images: "
-          f"UF1 {uf1_score(y_test, held_out):.3f} UAR {uar_score(y_test, held_out):.3f}")
-    style = StyleAggregator(method=settings["style_method"], **settings["style_params"],
-                            random_state=seed, device=args.device).fit(aux.X)
+    print(
+        f"teacher {settings['teacher']} on held-out expression images: "
+        f"UF1 {uf1_score(y_test, held_out):.3f} UAR {uar_score(y_test, held_out):.3f}"
+    )
+    style = StyleAggregator(
+        method=settings["style_method"],
+        **settings["style_params"],
+        random_state=seed,
+        device=args.device,
+    ).fit(aux.X)
 
     folds = fold_of_subject(data.groups, args.folds)
     prepared = None
     print(f"{'method':<10} {'UF1':>6} {'UAR':>6}")
     for variant, (name, _, _) in VARIANTS.items():
-        pipeline = make_saat_pipeline(teacher, variant=variant, preset="demo", style=style,
-                                      spotter=ApexSpotter(method=args.apex, n_jobs=args.n_jobs),
-                                      n_jobs=args.n_jobs, random_state=seed,
-                                      device=args.device, **overrides)
+        pipeline = make_saat_pipeline(
+            teacher,
+            variant=variant,
+            preset="demo",
+            style=style,
+            spotter=ApexSpotter(method=args.apex, n_jobs=args.n_jobs),
+            n_jobs=args.n_jobs,
+            random_state=seed,
+            device=args.device,
+            **overrides,
+        )
         if prepared is None:
             # Cropping and apex spotting learn nothing: done once for every variant.
             prepared = pipeline[:2].fit_transform(data.X)
-        result = evaluate_loso(pipeline[2:], prepared, data.y, folds, database=data.database,
-                               subjects=data.groups, names=[c.name for c in data.X],
-                               n_jobs=args.n_jobs)
+        result = evaluate_loso(
+            pipeline[2:],
+            prepared,
+            data.y,
+            folds,
+            database=data.database,
+            subjects=data.groups,
+            names=[c.name for c in data.X],
+            n_jobs=args.n_jobs,
+        )
         print(f"{name:<10} {result.uf1:>6.3f} {result.uar:>6.3f}", flush=True)
     print(f"chance: UAR 0.333; {time.perf_counter() - start:.0f} s")
 

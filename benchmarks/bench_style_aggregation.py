@@ -41,9 +41,14 @@ def synthetic_apex_faces(n_per_database, size=64):
     data = make_synthetic_megc2019(max_frames=12, random_state=0)
     # Each subject's first clip, then each one's second, and so on.
     rank = data.frame.groupby("subject").cumcount().to_numpy()
-    index = np.concatenate([
-        sorted(np.flatnonzero(data.database == db), key=lambda i: (rank[i], i))[:n_per_database]
-        for db in ("smic", "casme2", "samm")])
+    index = np.concatenate(
+        [
+            sorted(np.flatnonzero(data.database == db), key=lambda i: (rank[i], i))[
+                :n_per_database
+            ]
+            for db in ("smic", "casme2", "samm")
+        ]
+    )
     clips = FaceCropper(output_size=size).fit_transform([data.X[i] for i in index])
     return ApexSpotter(method="annotated").fit_transform(clips), data.database[index]
 
@@ -60,8 +65,12 @@ def mean_ssim(before, after):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 faces per style, 2 epochs")
-    parser.add_argument("--faces", choices=("lfw", "synthetic"), default="lfw",
-                        help="faces in three styles (default lfw)")
+    parser.add_argument(
+        "--faces",
+        choices=("lfw", "synthetic"),
+        default="lfw",
+        help="faces in three styles (default lfw)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--figure", help="save the before/after grid of the GAN here")
     args = parser.parse_args()
@@ -82,8 +91,10 @@ def main():
         f"{len(images)} {args.faces} faces of 64x64 in 3 styles, torch threads {args.threads}; "
         f"cyclegan: {gan_params}"
     )
-    print(f"{'method':<16} {'fit s':>8} {'transform img/s':>16} "
-          f"{'gap before':>11} {'gap after':>10} {'SSIM':>6}")
+    print(
+        f"{'method':<16} {'fit s':>8} {'transform img/s':>16} "
+        f"{'gap before':>11} {'gap after':>10} {'SSIM':>6}"
+    )
     for name, aggregator in methods.items():
         start = time.perf_counter()
         aggregator.fit(images)
@@ -91,8 +102,10 @@ def main():
         start = time.perf_counter()
         out = aggregator.transform(images)
         rate = len(images) / (time.perf_counter() - start)
-        print(f"{name:<16} {fit_s:>8.1f} {rate:>16.0f} {gap_before:>11.3f} "
-              f"{style_gap(out, groups):>10.3f} {mean_ssim(images, out):>6.2f}")
+        print(
+            f"{name:<16} {fit_s:>8.1f} {rate:>16.0f} {gap_before:>11.3f} "
+            f"{style_gap(out, groups):>10.3f} {mean_ssim(images, out):>6.2f}"
+        )
     if args.figure:
         import matplotlib
 

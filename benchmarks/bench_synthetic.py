@@ -69,8 +69,14 @@ def _face_box(frame, clip):
 
 def _difference(frames, box):
     box = tuple(int(round(v)) for v in box)
-    crops = [cv2.resize(cut_box(_grey(frame).astype(np.float32), box), (SIZE, SIZE),
-                        interpolation=cv2.INTER_AREA) for frame in frames]
+    crops = [
+        cv2.resize(
+            cut_box(_grey(frame).astype(np.float32), box),
+            (SIZE, SIZE),
+            interpolation=cv2.INTER_AREA,
+        )
+        for frame in frames
+    ]
     return (crops[1] - crops[0]).ravel()
 
 
@@ -92,8 +98,9 @@ def measure_clip(clip, full=True):
         error = np.linalg.norm(landmarks_68(onset, hog[0]) - truth, axis=1).mean()
         out["error_px"], out["error_iod"] = error, error / iod
     (x0, y0), (x1, y1) = truth.min(0).astype(int), truth.max(0).astype(int)
-    face = np.stack([cv2.GaussianBlur(_grey(f).astype(np.float32), (0, 0), 1.0)
-                     for f in frames])[:, y0:y1, x0:x1]
+    face = np.stack([cv2.GaussianBlur(_grey(f).astype(np.float32), (0, 0), 1.0) for f in frames])[
+        :, y0:y1, x0:x1
+    ]
     change = np.abs(face - face[0]).mean(axis=(1, 2))
     out["apex_within_1"] = abs(int(np.argmax(change)) - clip.apex) <= 1
     return out
@@ -148,45 +155,57 @@ def main():
     map_clips(_read_all, clips, n_jobs=n_jobs)
     rendered = time.perf_counter() - start
 
-    print(f"synthetic benchmark, demo size, max_frames={MAX_FRAMES}, random_state={seed}, "
-          f"n_jobs={n_jobs}, {len(clips)} clips, {len(set(groups))} subjects")
+    print(
+        f"synthetic benchmark, demo size, max_frames={MAX_FRAMES}, random_state={seed}, "
+        f"n_jobs={n_jobs}, {len(clips)} clips, {len(set(groups))} subjects"
+    )
     print(f"\n{'generation':<44}{'seconds':>10}")
     print(f"{'make_synthetic_megc2019 (lazy clips)':<44}{made:>10.2f}")
-    print(f"{f'render all {n_frames} frames':<44}{rendered:>10.2f}  "
-          f"({n_frames / rendered:.0f} frames/s)")
+    print(
+        f"{f'render all {n_frames} frames':<44}{rendered:>10.2f}  "
+        f"({n_frames / rendered:.0f} frames/s)"
+    )
     print(f"{'measure (read, detect, landmarks, spot)':<44}{measured:>10.2f}")
     if not args.quick:
         start = time.perf_counter()
         make_synthetic_expressions(2000, output_size=64, random_state=seed)
-        print(f"{'make_synthetic_expressions(2000, 64x64)':<44}"
-              f"{time.perf_counter() - start:>10.2f}")
+        print(
+            f"{'make_synthetic_expressions(2000, 64x64)':<44}{time.perf_counter() - start:>10.2f}"
+        )
 
-    print(f"\n{'style':<8}{'clips':>6}{'YuNet':>8}{'HOG':>8}{'dlib err px':>13}"
-          f"{'err IOD':>9}{'apex +-1':>10}")
+    print(
+        f"\n{'style':<8}{'clips':>6}{'YuNet':>8}{'HOG':>8}{'dlib err px':>13}"
+        f"{'err IOD':>9}{'apex +-1':>10}"
+    )
     for name in DATABASES:
         rows = [r for r, d in zip(native, database) if d == name]
         errors = [r["error_px"] for r in rows if "error_px" in r]
         errors_iod = [r["error_iod"] for r in rows if "error_iod" in r]
-        print(f"{name:<8}{len(rows):>6}{np.mean([r['yunet'] for r in rows]):>8.1%}"
-              f"{np.mean([r['hog'] for r in rows]):>8.1%}{np.mean(errors):>13.2f}"
-              f"{np.mean(errors_iod):>9.3f}{np.mean([r['apex_within_1'] for r in rows]):>10.1%}")
+        print(
+            f"{name:<8}{len(rows):>6}{np.mean([r['yunet'] for r in rows]):>8.1%}"
+            f"{np.mean([r['hog'] for r in rows]):>8.1%}{np.mean(errors):>13.2f}"
+            f"{np.mean(errors_iod):>9.3f}{np.mean([r['apex_within_1'] for r in rows]):>10.1%}"
+        )
 
     # The same clips in each database's style.
     styled = {}
     for style in DATABASES:
-        swapped = make_synthetic_megc2019(max_frames=MAX_FRAMES, random_state=seed,
-                                          styles={d: style for d in DATABASES})
+        swapped = make_synthetic_megc2019(
+            max_frames=MAX_FRAMES, random_state=seed, styles={d: style for d in DATABASES}
+        )
         rows = map_clips(measure_clip, _subset(swapped, keep)[0], n_jobs=n_jobs, full=False)
         styled[style] = np.array([r["feature"] for r in rows])
     X_native = np.array([r["feature"] for r in native])
 
-    pred = loso_predictions({"native": X_native, **styled}, {"native": X_native, **styled},
-                            y, groups)
+    pred = loso_predictions(
+        {"native": X_native, **styled}, {"native": X_native, **styled}, y, groups
+    )
     print("\nleave-one-subject-out UAR (linear SVM on apex - onset, 48x48 grey face)")
     p = pred["native", "native"]
-    print(f"  composite {uar(y, p):.3f}   "
-          + "   ".join(f"{d} {uar(y[database == d], p[database == d]):.3f}"
-                       for d in DATABASES))
+    print(
+        f"  composite {uar(y, p):.3f}   "
+        + "   ".join(f"{d} {uar(y[database == d], p[database == d]):.3f}" for d in DATABASES)
+    )
 
     print("\nstyle gap: same clips, trained in one style (rows), tested in each (columns)")
     print(f"{'train / test':<14}" + "".join(f"{s:>9}" for s in DATABASES))
@@ -201,8 +220,9 @@ def main():
         for b in DATABASES:
             test = database == b
             if a == b:
-                within = loso_predictions({a: X_native[test]}, {a: X_native[test]},
-                                          y[test], groups[test])[a, a]
+                within = loso_predictions(
+                    {a: X_native[test]}, {a: X_native[test]}, y[test], groups[test]
+                )[a, a]
                 cells.append(uar(y[test], within))
             else:
                 train = database == a

@@ -31,17 +31,22 @@ def main():
 
     data = make_synthetic_expressions(args.n, output_size=32, random_state=1)
     X_train, X_test, y_train, y_test = train_test_split(
-        data.X, data.y, test_size=0.2, stratify=data.y, random_state=0)
+        data.X, data.y, test_size=0.2, stratify=data.y, random_state=0
+    )
     print(f"{'teacher':<12}{'WAR':>7}{'UAR':>7}{'UF1':>7}{'fit s':>8}")
     for name in args.teachers:
         start = time.perf_counter()
-        teacher = make_teacher(name, preset="demo", random_state=args.random_state,
-                               device=args.device)
+        teacher = make_teacher(
+            name, preset="demo", random_state=args.random_state, device=args.device
+        )
         teacher.fit(X_train, y_train)
         seconds = time.perf_counter() - start
         pred = teacher.predict(X_test)
-        print(f"{name:<12}{war_score(y_test, pred):7.3f}{uar_score(y_test, pred):7.3f}"
-              f"{uf1_score(y_test, pred):7.3f}{seconds:8.1f}", flush=True)
+        print(
+            f"{name:<12}{war_score(y_test, pred):7.3f}{uar_score(y_test, pred):7.3f}"
+            f"{uf1_score(y_test, pred):7.3f}{seconds:8.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -56,7 +56,17 @@ numpydoc_class_members_toctree = False
 #   they are in their type line (``y : None``, ``self : object``).
 # - PR08, RT04, RT05, SS05: capitals, full stops and verb forms are left to review.
 numpydoc_validation_checks = {
-    "all", "SA01", "ES01", "EX01", "RT02", "RT03", "PR07", "PR08", "RT04", "RT05", "SS05",
+    "all",
+    "SA01",
+    "ES01",
+    "EX01",
+    "RT02",
+    "RT03",
+    "PR07",
+    "PR08",
+    "RT04",
+    "RT05",
+    "SS05",
 }
 numpydoc_validation_exclude = {
     # Module constants: numpydoc sees their type's docstring (tuple, dict), not the

@@ -35,50 +35,70 @@ SIZE = 24
 
 # 1. The teacher, trained on an auxiliary expression set and then frozen.
 aux = make_synthetic_expressions(240, output_size=SIZE, n_identities=10, random_state=1)
-teacher = TeacherClassifier(module__depth=8, max_epochs=6, lr=1e-3, classes=[0, 1, 2],
-                            class_weight="balanced", random_state=0).fit(aux.X, aux.y)
+teacher = TeacherClassifier(
+    module__depth=8,
+    max_epochs=6,
+    lr=1e-3,
+    classes=[0, 1, 2],
+    class_weight="balanced",
+    random_state=0,
+).fit(aux.X, aux.y)
 
 # 2. Apex frames of 4 subjects per database; the last subject of each is held out.
-data = make_synthetic_megc2019(scale="demo", max_frames=16, subjects_per_database=4,
-                               random_state=0)
+data = make_synthetic_megc2019(
+    scale="demo", max_frames=16, subjects_per_database=4, random_state=0
+)
 clips = FaceCropper(output_size=SIZE).fit_transform(data.X)
 faces = ApexSpotter(method="annotated").fit_transform(clips)
 y, groups, database = data.y, data.groups, data.database
 test = np.isin(groups, [max(groups[database == db]) for db in np.unique(database)])
-print(f"{(~test).sum()} training and {test.sum()} held-out apex frames of shape "
-      f"{faces.shape[1:]}")
+print(f"{(~test).sum()} training and {test.sum()} held-out apex frames of shape {faces.shape[1:]}")
 
 
 # 3. Two students: cross-entropy alone, and with attention transfer.
 def student(beta):
     return AttentionTransferClassifier(
-        FrozenEstimator(teacher), module__depth=8, beta=beta, max_epochs=8, lr=1e-3,
-        classes=[0, 1, 2], class_weight="balanced", random_state=0,
+        FrozenEstimator(teacher),
+        module__depth=8,
+        beta=beta,
+        max_epochs=8,
+        lr=1e-3,
+        classes=[0, 1, 2],
+        class_weight="balanced",
+        random_state=0,
     ).fit(faces[~test], y[~test])
 
 
-students = {"cross-entropy only (beta=0)": student(0.0),
-            "attention transfer (beta=1)": student(1.0)}
+students = {
+    "cross-entropy only (beta=0)": student(0.0),
+    "attention transfer (beta=1)": student(1.0),
+}
 
 teacher_maps = teacher.attention_maps(faces[test])
 print("mean ||Q_S - Q_T||_2 per stage on held-out faces, and pooled scores:")
 for name, model in students.items():
     maps = model.attention_maps(faces[test])
-    distances = [np.linalg.norm((s - t).reshape(len(s), -1), axis=1).mean()
-                 for s, t in zip(maps, teacher_maps)]
+    distances = [
+        np.linalg.norm((s - t).reshape(len(s), -1), axis=1).mean()
+        for s, t in zip(maps, teacher_maps)
+    ]
     y_pred = model.predict(faces[test])
-    print(f"  {name:<28} " + "  ".join(f"stage {j + 1}: {d:.3f}" for j, d in
-                                        enumerate(distances))
-          + f"  | UF1 {uf1_score(y[test], y_pred):.4f}  UAR {uar_score(y[test], y_pred):.4f}")
+    print(
+        f"  {name:<28} "
+        + "  ".join(f"stage {j + 1}: {d:.3f}" for j, d in enumerate(distances))
+        + f"  | UF1 {uf1_score(y[test], y_pred):.4f}  UAR {uar_score(y[test], y_pred):.4f}"
+    )
 
 # 4. The maps of one held-out face per database.
 shown = [int(np.flatnonzero(test & (database == db))[0]) for db in ("smic", "casme2", "samm")]
-nets = {"teacher": teacher, "student beta=0": students["cross-entropy only (beta=0)"],
-        "student AT": students["attention transfer (beta=1)"]}
+nets = {
+    "teacher": teacher,
+    "student beta=0": students["cross-entropy only (beta=0)"],
+    "student AT": students["attention transfer (beta=1)"],
+}
 maps = {name: net.attention_maps(faces[shown]) for name, net in nets.items()}
 n_stages = len(teacher_maps)
-figure = Figure(figsize=(1.3 * (1 + len(nets) * n_stages), 1.5 * len(shown)),
-                layout="constrained")
+figure = Figure(figsize=(1.3 * (1 + len(nets) * n_stages), 1.5 * len(shown)), layout="constrained")
 axes = figure.subplots(len(shown), 1 + len(nets) * n_stages, squeeze=False)
 for r, i in enumerate(shown):
     axes[r, 0].imshow(faces[i])

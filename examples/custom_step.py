@@ -50,31 +50,37 @@ class BlockMotion(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         X = np.asarray(X, dtype=np.float32)
-        change = np.abs(X[:, 1:] - X[:, :1])                      # (n, T-1, H, W)
+        change = np.abs(X[:, 1:] - X[:, :1])  # (n, T-1, H, W)
         rows = np.array_split(np.arange(X.shape[2]), self.grid)
         cols = np.array_split(np.arange(X.shape[3]), self.grid)
         blocks = [change[:, :, r][:, :, :, c].mean(axis=(2, 3)) for r in rows for c in cols]
         return np.concatenate(blocks, axis=1)
 
 
-data = make_synthetic_megc2019(scale="demo", max_frames=16, subjects_per_database=3,
-                               random_state=0)
+data = make_synthetic_megc2019(
+    scale="demo", max_frames=16, subjects_per_database=3, random_state=0
+)
 X, y, groups = data.X, data.y, data.groups
 print(f"{len(X)} clips of {len(set(groups))} subjects")
 
-balanced_logistic = make_pipeline(StandardScaler(),
-                                  LogisticRegression(class_weight="balanced", max_iter=2000))
+balanced_logistic = make_pipeline(
+    StandardScaler(), LogisticRegression(class_weight="balanced", max_iter=2000)
+)
 with tempfile.TemporaryDirectory() as cache:
     baseline = make_lbptop_pipeline(output_size=64, memory=cache)
     pipelines = {
         "LBP-TOP + linear SVM": baseline,
         "LBP-TOP + logistic": clone(baseline).set_params(svm=balanced_logistic),
-        "BlockMotion + logistic": clone(baseline).set_params(lbptop=BlockMotion(grid=4),
-                                                             svm=balanced_logistic),
+        "BlockMotion + logistic": clone(baseline).set_params(
+            lbptop=BlockMotion(grid=4), svm=balanced_logistic
+        ),
     }
-    print("steps of the last pipeline:",
-          {name: type(step).__name__ for name, step in pipelines["BlockMotion + logistic"].steps})
-    results = {name: evaluate_loso(pipeline, X, y, groups=groups)
-               for name, pipeline in pipelines.items()}
+    print(
+        "steps of the last pipeline:",
+        {name: type(step).__name__ for name, step in pipelines["BlockMotion + logistic"].steps},
+    )
+    results = {
+        name: evaluate_loso(pipeline, X, y, groups=groups) for name, pipeline in pipelines.items()
+    }
 
 print(format_table(results))

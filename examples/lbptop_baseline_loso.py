@@ -27,8 +27,9 @@ from saatkit.protocol import evaluate_loso
 
 OUTPUT = Path(os.environ.get("SAATKIT_EXAMPLE_OUTPUT", "."))
 
-data = make_synthetic_megc2019(scale="demo", max_frames=16, subjects_per_database=3,
-                               random_state=0)
+data = make_synthetic_megc2019(
+    scale="demo", max_frames=16, subjects_per_database=3, random_state=0
+)
 X, y, groups = data.X, data.y, data.groups
 print(f"{len(X)} clips of {len(set(groups))} subjects")
 
@@ -39,8 +40,10 @@ with tempfile.TemporaryDirectory() as cache:
 print(result)
 print(result.table("LBP-TOP"))
 folds = result.fold_scores()
-print(f"pooled UF1 {result.uf1:.4f} UAR {result.uar:.4f}; mean of per-fold scores: "
-      f"UF1 {folds['UF1'].mean():.4f} UAR {folds['UAR'].mean():.4f} (not the MEGC figure)")
+print(
+    f"pooled UF1 {result.uf1:.4f} UAR {result.uar:.4f}; mean of per-fold scores: "
+    f"UF1 {folds['UF1'].mean():.4f} UAR {folds['UAR'].mean():.4f} (not the MEGC figure)"
+)
 print("confusion matrix (rows true, columns predicted):")
 print(result.confusion_matrices()["Full"])
 

@@ -43,15 +43,18 @@ for clip in clips:
     curves.append((clip, apex, d))
     errors["lbp"].append(abs(apex - clip.apex))
     errors["frame_difference"].append(abs(apex_difference - clip.apex))
-    print(f"{clip.database + '/' + clip.name:<16}  {len(clip):>6}  {clip.onset:>5}  "
-          f"{clip.offset:>6}  {clip.apex:>9}  {apex:>12}  {apex_difference:>16}")
+    print(
+        f"{clip.database + '/' + clip.name:<16}  {len(clip):>6}  {clip.onset:>5}  "
+        f"{clip.offset:>6}  {clip.apex:>9}  {apex:>12}  {apex_difference:>16}"
+    )
 for method, error in errors.items():
     print(f"mean |spotted - true apex|, {method}: {np.mean(error):.1f} frames")
 
 clip, apex, d = curves[2]
 figure = Figure(figsize=(7, 3.2), layout="constrained")
-ax = plot_apex_curve(d, apex, ax=figure.subplots(),
-                     title=f"{clip.database}/{clip.name}: d(i), Eq. 1")
+ax = plot_apex_curve(
+    d, apex, ax=figure.subplots(), title=f"{clip.database}/{clip.name}: d(i), Eq. 1"
+)
 ax.axvline(clip.apex, color="tab:green", linestyle=":", label=f"true apex = {clip.apex}")
 ax.axvspan(clip.onset, clip.offset, color="tab:green", alpha=0.1, label="onset to offset")
 ax.legend(loc="best")

@@ -35,8 +35,10 @@ found = cropper.locate(clips)  # the boxes and scores transform used
 print("clip                  frame size   box (x0, y0, x1, y1)    score")
 for clip, box, score in zip(clips, found.boxes, found.scores):
     height, width = clip.read([0]).shape[1:3]
-    print(f"{clip.database + '/' + clip.name:<20}  {width:>4} x {height:<4}  "
-          f"{str(tuple(int(v) for v in box)):<22}  {score:.2f}")
+    print(
+        f"{clip.database + '/' + clip.name:<20}  {width:>4} x {height:<4}  "
+        f"{str(tuple(int(v) for v in box)):<22}  {score:.2f}"
+    )
 
 figure = Figure(figsize=(9, 7.5), layout="constrained")
 axes = figure.subplots(3, len(clips))

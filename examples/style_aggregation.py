@@ -41,19 +41,24 @@ from saatkit.preprocessing import (
 
 OUTPUT = Path(os.environ.get("SAATKIT_EXAMPLE_OUTPUT", "."))
 
-data = make_synthetic_megc2019(scale="demo", max_frames=16, subjects_per_database=4,
-                               random_state=0)
+data = make_synthetic_megc2019(
+    scale="demo", max_frames=16, subjects_per_database=4, random_state=0
+)
 clips = FaceCropper(output_size=64).fit_transform(data.X)
 faces = ApexSpotter(method="annotated").fit_transform(clips)
 database = data.database
-print(f"{len(faces)} apex faces of shape {faces.shape[1:]}; "
-      + ", ".join(f"{db} {n}" for db, n in zip(*np.unique(database, return_counts=True))))
+print(
+    f"{len(faces)} apex faces of shape {faces.shape[1:]}; "
+    + ", ".join(f"{db} {n}" for db, n in zip(*np.unique(database, return_counts=True)))
+)
 
 
 def content_kept(before, after):
     """Mean correlation of each face's grey levels before and after: 1 = content intact."""
-    grey = [np.asarray(x, dtype=float).reshape(len(x), -1, x.shape[-1]).mean(axis=-1)
-            for x in (before, after)]
+    grey = [
+        np.asarray(x, dtype=float).reshape(len(x), -1, x.shape[-1]).mean(axis=-1)
+        for x in (before, after)
+    ]
     return np.mean([np.corrcoef(b, a)[0, 1] for b, a in zip(*grey)])
 
 
@@ -69,14 +74,22 @@ aggregated = moments.transform(faces)
 report("moments", aggregated)
 
 start = time.perf_counter()
-cyclegan = StyleAggregator("cyclegan", image_size=32, n_filters=8, n_blocks=1, max_epochs=2,
-                           batch_size=8, random_state=0).fit(faces, domains=database)
+cyclegan = StyleAggregator(
+    "cyclegan", image_size=32, n_filters=8, n_blocks=1, max_epochs=2, batch_size=8, random_state=0
+).fit(faces, domains=database)
 report(f"CycleGAN, {cyclegan.max_epochs} epochs", cyclegan.transform(faces))
-print(f"(CycleGAN between {cyclegan.style_a_!r} and {cyclegan.style_b_!r}, trained in "
-      f"{time.perf_counter() - start:.1f} s: far too short to learn faces)")
+print(
+    f"(CycleGAN between {cyclegan.style_a_!r} and {cyclegan.style_b_!r}, trained in "
+    f"{time.perf_counter() - start:.1f} s: far too short to learn faces)"
+)
 
-figure = plot_style_grid(faces, aggregated, database, n_per_group=4,
-                         figure=Figure(figsize=(8.5, 4), layout="constrained"))
+figure = plot_style_grid(
+    faces,
+    aggregated,
+    database,
+    n_per_group=4,
+    figure=Figure(figsize=(8.5, 4), layout="constrained"),
+)
 path = OUTPUT / "style_aggregation.png"
 figure.savefig(path, dpi=80)
 print(f"Figure written to {path}")

@@ -26,13 +26,14 @@ from saatkit.nn import TeacherClassifier
 
 data = make_synthetic_expressions(480, output_size=24, n_identities=20, random_state=1)
 X_train, X_test, y_train, y_test = train_test_split(
-    data.X, data.y, test_size=0.25, stratify=data.y, random_state=0)
+    data.X, data.y, test_size=0.25, stratify=data.y, random_state=0
+)
 print(f"{len(X_train)} training and {len(X_test)} test images of shape {X_train.shape[1:]}")
 
 teacher = TeacherClassifier(
-    module__depth=8,          # CifarResNet(depth=8); the paper's teacher is depth 110
+    module__depth=8,  # CifarResNet(depth=8); the paper's teacher is depth 110
     max_epochs=10,
-    lr=1e-3,                  # the paper's 1e-4 needs many more epochs
+    lr=1e-3,  # the paper's 1e-4 needs many more epochs
     batch_size=64,
     classes=[0, 1, 2],
     class_weight="balanced",  # negative is 4 times as frequent as the other classes
@@ -40,11 +41,15 @@ teacher = TeacherClassifier(
 )
 start = time.perf_counter()
 teacher.fit(X_train, y_train)
-print(f"trained {teacher.max_epochs} epochs in {time.perf_counter() - start:.1f} s; "
-      f"final training loss {teacher.history_[-1, 'train_loss']:.3f}")
+print(
+    f"trained {teacher.max_epochs} epochs in {time.perf_counter() - start:.1f} s; "
+    f"final training loss {teacher.history_[-1, 'train_loss']:.3f}"
+)
 
 y_pred = teacher.predict(X_test)
-print(f"held-out WAR {war_score(y_test, y_pred):.4f}  UAR {uar_score(y_test, y_pred):.4f}  "
-      f"UF1 {uf1_score(y_test, y_pred):.4f}")
+print(
+    f"held-out WAR {war_score(y_test, y_pred):.4f}  UAR {uar_score(y_test, y_pred):.4f}  "
+    f"UF1 {uf1_score(y_test, y_pred):.4f}"
+)
 maps = teacher.attention_maps(X_test[:2])
 print("attention map sizes per stage:", [m.shape[1:] for m in maps])

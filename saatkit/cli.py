@@ -38,8 +38,10 @@ def _check_output(output, where):
     try:
         Path(output).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ValueError(f"{where} {output!r} cannot be created ({exc.strerror or exc}); "
-                         "give a folder that can be written.") from None
+        raise ValueError(
+            f"{where} {output!r} cannot be created ({exc.strerror or exc}); "
+            "give a folder that can be written."
+        ) from None
 
 
 def _run(config, where):
@@ -80,41 +82,61 @@ def _spot_apex(args):
     if not args.no_crop:
         clip = FaceCropper(output_size=args.crop_size).fit_transform([clip])[0]
     apex, d = ApexSpotter(method=args.method).fit([clip]).spot(clip)
-    print(f"{path}: {len(clip)} frames, apex at position {apex} "
-          f"(frame number {clip.frame_numbers[apex]})")
+    print(
+        f"{path}: {len(clip)} frames, apex at position {apex} "
+        f"(frame number {clip.frame_numbers[apex]})"
+    )
     plot = Path(args.plot) if args.plot else Path(f"{path.name}_apex.png")
     figure = Figure(figsize=(7, 3), layout="constrained")
-    plot_apex_curve(d, apex, ax=figure.subplots(),
-                    title=f"{path.name}: d(i), method {args.method}")
+    plot_apex_curve(
+        d, apex, ax=figure.subplots(), title=f"{path.name}: d(i), method {args.method}"
+    )
     figure.savefig(plot, dpi=110)
     print(f"d(i) plotted in {plot}")
 
 
 def _add_backend(parser):
-    parser.add_argument("--backend", choices=["loky", "dask"], default=None,
-                        help="joblib backend of folds and per-clip work (default: loky).")
-    parser.add_argument("--scheduler", default=None,
-                        help="dask scheduler address, e.g. tcp://10.0.0.5:8786 (with "
-                             "--backend dask; a local cluster when omitted).")
+    parser.add_argument(
+        "--backend",
+        choices=["loky", "dask"],
+        default=None,
+        help="joblib backend of folds and per-clip work (default: loky).",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        help="dask scheduler address, e.g. tcp://10.0.0.5:8786 (with "
+        "--backend dask; a local cluster when omitted).",
+    )
 
 
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="saatkit",
         description="Cross-database micro-expression recognition: SA-AT and the MEGC 2019 "
-                    "protocol.")
-    parser.add_argument("--debug", action="store_true",
-                        help="show the traceback of an error (by default an error is "
-                             "one line, exit code 2)")
+        "protocol.",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of an error (by default an error is one line, exit code 2)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser(
-        "demo", help="the paper's Tables 2-4 on the built-in synthetic benchmark")
-    demo.add_argument("--quick", action="store_true",
-                      help="12 subjects instead of 68 and a smaller teacher set: a first look")
-    demo.add_argument("--output", default=None,
-                      help="results folder (default results/demo or results/demo-quick); "
-                           "a run started again with the same folder resumes")
+        "demo", help="the paper's Tables 2-4 on the built-in synthetic benchmark"
+    )
+    demo.add_argument(
+        "--quick",
+        action="store_true",
+        help="12 subjects instead of 68 and a smaller teacher set: a first look",
+    )
+    demo.add_argument(
+        "--output",
+        default=None,
+        help="results folder (default results/demo or results/demo-quick); "
+        "a run started again with the same folder resumes",
+    )
     demo.add_argument("--n-jobs", type=int, default=1, help="parallel folds and clips")
     _add_backend(demo)
     demo.set_defaults(handler=_demo)
@@ -124,16 +146,23 @@ def build_parser():
     _add_backend(run)
     run.set_defaults(handler=_run_config)
 
-    spot = commands.add_parser("spot-apex",
-                               help="spot the apex frame of one clip folder and plot d(i)")
+    spot = commands.add_parser(
+        "spot-apex", help="spot the apex frame of one clip folder and plot d(i)"
+    )
     spot.add_argument("path", help="folder of numbered frames, or a video file")
-    spot.add_argument("--method", default="lbp",
-                      choices=["lbp", "frame_difference", "middle"],
-                      help="spotting method (default: lbp, the paper's Algorithm 1)")
-    spot.add_argument("--crop-size", type=int, default=256,
-                      help="side of the face crop (FaceCropper output_size)")
-    spot.add_argument("--no-crop", action="store_true",
-                      help="the frames are already face crops")
+    spot.add_argument(
+        "--method",
+        default="lbp",
+        choices=["lbp", "frame_difference", "middle"],
+        help="spotting method (default: lbp, the paper's Algorithm 1)",
+    )
+    spot.add_argument(
+        "--crop-size",
+        type=int,
+        default=256,
+        help="side of the face crop (FaceCropper output_size)",
+    )
+    spot.add_argument("--no-crop", action="store_true", help="the frames are already face crops")
     spot.add_argument("--plot", default=None, help="PNG file for the d(i) curve")
     spot.set_defaults(handler=_spot_apex)
     return parser
@@ -155,6 +184,7 @@ def stopping_workers():
     Without this, a terminated run leaves its loky workers computing (and holding their
     memory) for minutes, next to the run that resumes it.
     """
+
     def terminate(signum, frame):
         raise KeyboardInterrupt(f"signal {signum}")
 

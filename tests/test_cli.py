@@ -37,8 +37,6 @@ def test_help_lists_the_commands(capsys):
         assert command in out
 
 
-
-
 def error_of(capsys, argv):
     assert main(argv) == 2
     err = capsys.readouterr().err
@@ -46,12 +44,20 @@ def error_of(capsys, argv):
     return err
 
 
-@pytest.mark.parametrize("text, said", [
-    ('[data]\nsynthetic = "false"\n', "[data] synthetic must be a boolean"),
-    ('[data]\ncasme2 = "/no/such/folder"\n', "[data] casme2 = '/no/such/folder' does not exist"),
-    ('methods = ["lbptop"]\n[data]\nsynthetic = true\n[overrides]\nface_size = "big"\n',
-     "[overrides] face_size must be an integer"),
-])
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ('[data]\nsynthetic = "false"\n', "[data] synthetic must be a boolean"),
+        (
+            '[data]\ncasme2 = "/no/such/folder"\n',
+            "[data] casme2 = '/no/such/folder' does not exist",
+        ),
+        (
+            'methods = ["lbptop"]\n[data]\nsynthetic = true\n[overrides]\nface_size = "big"\n',
+            "[overrides] face_size must be an integer",
+        ),
+    ],
+)
 def test_user_errors_are_one_line_in_toml_terms(tmp_path, capsys, text, said):
     config = tmp_path / "run.toml"
     config.write_text(text)
@@ -67,7 +73,8 @@ def test_an_output_that_cannot_be_created_is_a_user_error(tmp_path, capsys):
     config = tmp_path / "run.toml"
     config.write_text(f'output = "{blocker}"\n[data]\nsynthetic = true\n')
     assert f"{config}: output = '{blocker}' cannot be created" in error_of(
-        capsys, ["run", str(config)])
+        capsys, ["run", str(config)]
+    )
 
 
 def test_debug_shows_the_traceback(tmp_path):
@@ -100,8 +107,9 @@ def test_sigterm_stops_the_worker_processes(tmp_path):
 
     script = tmp_path / "run.py"
     script.write_text(WORKERS)
-    process = subprocess.Popen([sys.executable, str(script), str(tmp_path)],
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path)], stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 60
     while len(list(tmp_path.glob("worker-*"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -78,8 +78,19 @@ CASES = [
     (TemporalInterpolator(n_frames=4), CLIPS, None),
     (LBPTOP(radius=(1, 1, 1), grid=1), VOLUMES, None),
     (StyleAggregator("moments", n_styles=2, random_state=0), _styled_faces(16), None),
-    (StyleAggregator(image_size=32, n_filters=2, n_blocks=0, max_epochs=1, batch_size=4,
-                     n_styles=2, random_state=0), _styled_faces(32), None),
+    (
+        StyleAggregator(
+            image_size=32,
+            n_filters=2,
+            n_blocks=0,
+            max_epochs=1,
+            batch_size=4,
+            n_styles=2,
+            random_state=0,
+        ),
+        _styled_faces(32),
+        None,
+    ),
     (ChannelsFirst(), IMAGES, None),
     (TeacherClassifier(module__depth=8, **_NET), IMAGES, LABELS),
     (AttentionTransferClassifier(TEACHER, module__depth=8, **_NET), IMAGES, LABELS),
@@ -109,10 +120,15 @@ def test_saatkit_checks(estimator, check):
 _SKLEARN_EXPECTED = {
     LBPTOP: {
         name: "feeds make_blobs data with 2 features, read as 2-frame one-pixel volumes: "
-              "too short for Rt=1, which LBPTOP rejects with a ValueError by design"
-        for name in ("check_estimators_overwrite_params", "check_estimators_fit_returns_self",
-                     "check_readonly_memmap_input", "check_fit_idempotent",
-                     "check_fit_check_is_fitted", "check_n_features_in")
+        "too short for Rt=1, which LBPTOP rejects with a ValueError by design"
+        for name in (
+            "check_estimators_overwrite_params",
+            "check_estimators_fit_returns_self",
+            "check_readonly_memmap_input",
+            "check_fit_idempotent",
+            "check_fit_check_is_fitted",
+            "check_n_features_in",
+        )
     },
 }
 
@@ -124,8 +140,9 @@ SKLEARN_ESTIMATORS = [
 ]
 
 
-@sklearn_checks(SKLEARN_ESTIMATORS,
-                expected_failed_checks=lambda e: _SKLEARN_EXPECTED.get(type(e), {}))
+@sklearn_checks(
+    SKLEARN_ESTIMATORS, expected_failed_checks=lambda e: _SKLEARN_EXPECTED.get(type(e), {})
+)
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.SkipTestWarning")
 def test_sklearn_checks(estimator, check):
     check(estimator)

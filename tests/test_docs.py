@@ -28,9 +28,22 @@ def test_docs_build_without_warnings(tmp_path):
     env = dict(os.environ, OMP_NUM_THREADS="1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     completed = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-         str(source), str(tmp_path / "html")],
-        env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-b",
+            "html",
+            str(source),
+            str(tmp_path / "html"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert completed.returncode == 0, (
         f"sphinx-build failed\n--- stderr ---\n{completed.stderr}\n"
@@ -53,12 +66,24 @@ def test_api_reference_lists_every_public_name():
 
     api = (DOCS / "api.rst").read_text(encoding="utf-8")
     missing = []
-    for module in (saatkit.clips, saatkit.datasets, saatkit.experiments, saatkit.features,
-                   saatkit.metrics, saatkit.nn, saatkit.pipelines, saatkit.preprocessing,
-                   saatkit.protocol, saatkit.utils):
+    for module in (
+        saatkit.clips,
+        saatkit.datasets,
+        saatkit.experiments,
+        saatkit.features,
+        saatkit.metrics,
+        saatkit.nn,
+        saatkit.pipelines,
+        saatkit.preprocessing,
+        saatkit.protocol,
+        saatkit.utils,
+    ):
         section = api.split(f"``{module.__name__}``", 1)[-1].split("\n``saatkit.", 1)[0]
-        missing += [f"{module.__name__}.{name}" for name in module.__all__
-                    if not re.search(rf"^\s+{re.escape(name)}\s*$", section, re.MULTILINE)]
+        missing += [
+            f"{module.__name__}.{name}"
+            for name in module.__all__
+            if not re.search(rf"^\s+{re.escape(name)}\s*$", section, re.MULTILINE)
+        ]
     assert not missing, f"docs/api.rst lacks {missing}"
 
 
@@ -94,6 +119,9 @@ def test_example_configurations_are_valid(name):
 
 def test_every_example_is_in_the_documentation():
     text = (DOCS / "examples.rst").read_text(encoding="utf-8")
-    missing = [p.name for p in sorted((ROOT / "examples").glob("*.py"))
-               if f"../examples/{p.name}" not in text]
+    missing = [
+        p.name
+        for p in sorted((ROOT / "examples").glob("*.py"))
+        if f"../examples/{p.name}" not in text
+    ]
     assert not missing, f"docs/examples.rst does not include {missing}"

@@ -35,8 +35,9 @@ class PresetsTable(SphinxDirective):
             lines.append(f"   * - ``{key}``")
             lines += [f"     - ``{_cell(PRESETS[name].get(key, '-'))}``" for name in names]
         container = nodes.container()
-        self.state.nested_parse(StringList(lines, source="saatkit-presets"), self.content_offset,
-                                container)
+        self.state.nested_parse(
+            StringList(lines, source="saatkit-presets"), self.content_offset, container
+        )
         return container.children
 
 

@@ -58,8 +58,7 @@ def check_face_images(X, name="X"):
         raise TypeError(f"{name} must hold uint8 images, got dtype {X.dtype}.")
     if not (X.ndim == 3 or (X.ndim == 4 and X.shape[-1] in (1, 3))):
         raise ValueError(
-            f"{name} must have shape (n, H, W) or (n, H, W, C) with C in (1, 3), "
-            f"got {X.shape}."
+            f"{name} must have shape (n, H, W) or (n, H, W, C) with C in (1, 3), got {X.shape}."
         )
     if X.shape[0] == 0:
         raise ValueError(f"{name} holds no images.")

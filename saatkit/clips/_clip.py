@@ -20,13 +20,16 @@ _CLIP_RETURN = """clip : Clip
             The new clip; its frames are read only when asked for."""
 # The sources' colour parameter, indented for a method's docstring.
 _COLOR_PARAM = _COLOR.replace("\n", "\n    ")
-_FROM = {"metadata": _METADATA_PARAM, "clip": _CLIP_RETURN,
-         "color_metadata_clip": f"""{_COLOR_PARAM}
+_FROM = {
+    "metadata": _METADATA_PARAM,
+    "clip": _CLIP_RETURN,
+    "color_metadata_clip": f"""{_COLOR_PARAM}
         {_METADATA_PARAM}
 
         Returns
         -------
-        {_CLIP_RETURN}"""}
+        {_CLIP_RETURN}""",
+}
 
 
 class Clip:
@@ -76,8 +79,18 @@ class Clip:
     (5, (2, 32, 32))
     """
 
-    def __init__(self, source, *, database=None, subject=None, name=None, fps=None,
-                 onset=None, apex=None, offset=None):
+    def __init__(
+        self,
+        source,
+        *,
+        database=None,
+        subject=None,
+        name=None,
+        fps=None,
+        onset=None,
+        apex=None,
+        offset=None,
+    ):
         if not isinstance(source, FrameSource):
             raise TypeError(f"source must be a FrameSource, got {type(source).__name__}.")
         self.source = source
@@ -218,5 +231,6 @@ class Clip:
 
     def __repr__(self):
         where = f"{self.database}/" if self.database else ""
-        return (f"<Clip {where}{self.name} subject={self.subject} frames={len(self)} "
-                f"{self.source!r}>")
+        return (
+            f"<Clip {where}{self.name} subject={self.subject} frames={len(self)} {self.source!r}>"
+        )

@@ -40,7 +40,7 @@ def _decode(node, arrays):
     if isinstance(node, list):
         return [_decode(v, arrays) for v in node]
     if isinstance(node, dict):
-        (kind, value), = node.items()
+        ((kind, value),) = node.items()
         if kind == "array":
             return arrays[f"a{value}"]
         if kind == "scalar":
@@ -70,8 +70,7 @@ def save_result(path, value):
 
     def write(tmp):
         with open(tmp, "wb") as f:
-            np.savez(f, structure=np.str_(structure),
-                     **{f"a{i}": a for i, a in enumerate(arrays)})
+            np.savez(f, structure=np.str_(structure), **{f"a{i}": a for i, a in enumerate(arrays)})
 
     atomic_write(path, write)
 
@@ -109,8 +108,9 @@ def load_result(path):
             arrays = {name: saved[name] for name in saved.files}
         return _decode(json.loads(str(arrays.pop("structure"))), arrays)
     except Exception as exc:  # noqa: BLE001 - numpy, zipfile and json raise many kinds
-        raise ValueError(f"{path} is not a cache file saatkit wrote, or it is damaged "
-                         f"({type(exc).__name__}).") from None
+        raise ValueError(
+            f"{path} is not a cache file saatkit wrote, or it is damaged ({type(exc).__name__})."
+        ) from None
 
 
 def cached_call(folder, func, clip, clip_key, params, version):

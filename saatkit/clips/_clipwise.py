@@ -60,10 +60,14 @@ def map_clips(func, clips, *, memory=None, n_jobs=None, **params):
     folder = _cache_folder(memory)
     n_threads = worker_threads(n_jobs)
     if folder is None:
-        tasks = (delayed(run_with_threads)(n_threads, _apply, func, clip, params)
-                 for clip in clips)
+        tasks = (
+            delayed(run_with_threads)(n_threads, _apply, func, clip, params) for clip in clips
+        )
     else:
-        tasks = (delayed(run_with_threads)(n_threads, cached_call, folder, func, clip,
-                                           clip.key, params, saatkit.__version__)
-                 for clip in clips)
+        tasks = (
+            delayed(run_with_threads)(
+                n_threads, cached_call, folder, func, clip, clip.key, params, saatkit.__version__
+            )
+            for clip in clips
+        )
     return Parallel(n_jobs=n_jobs)(tasks)

@@ -73,8 +73,9 @@ class CropSource(FrameSource):
         interpolation = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
         cropped = []
         for frame in frames:
-            patch = cv2.resize(cut_box(frame, self.box), (out_w, out_h),
-                               interpolation=interpolation)
+            patch = cv2.resize(
+                cut_box(frame, self.box), (out_w, out_h), interpolation=interpolation
+            )
             if self.color == "rgb" and patch.ndim == 2:
                 patch = cv2.cvtColor(patch, cv2.COLOR_GRAY2RGB)
             elif self.color == "grey" and patch.ndim == 3:
@@ -90,5 +91,7 @@ class CropSource(FrameSource):
         return _digest("crop", self.parent.key, self.box, self.output_size, self.color)
 
     def __repr__(self):
-        return (f"CropSource({self.parent!r}, box={self.box}, output_size={self.output_size}, "
-                f"color={self.color!r})")
+        return (
+            f"CropSource({self.parent!r}, box={self.box}, output_size={self.output_size}, "
+            f"color={self.color!r})"
+        )

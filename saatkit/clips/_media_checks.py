@@ -34,8 +34,8 @@ def _png_chunks(data):
     """(type, data) of each PNG chunk, in order, up to the first image data."""
     position = len(_PNG_SIGNATURE)
     while position + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        yield kind, data[position + 8:position + 8 + length]
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        yield kind, data[position + 8 : position + 8 + length]
         if kind == b"IDAT":
             return
         position += 12 + length
@@ -65,7 +65,9 @@ def to_8_bits(frame, data, file):
         warnings.warn(
             f"Frame {file} is a 16-bit image whose values all fit in 12 bits, with no sBIT "
             "chunk saying so; it is scaled as 16-bit and comes out dark. If it is a 12-bit "
-            "image, write its sBIT chunk (significant bits = 12).", stacklevel=4)
+            "image, write its sBIT chunk (significant bits = 12).",
+            stacklevel=4,
+        )
     top = (1 << bits) - 1
     scaled = np.rint(frame.astype(np.float64) * (255.0 / top))
     return np.clip(scaled, 0, 255).astype(np.uint8)
@@ -104,4 +106,5 @@ def check_video_length(path, n_decoded, capture):
     if declared > n_decoded:
         raise ValueError(
             f"Video file {path} decodes {n_decoded} frames, but its container says it holds "
-            f"{declared}: the file is truncated or damaged.")
+            f"{declared}: the file is truncated or damaged."
+        )

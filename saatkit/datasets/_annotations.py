@@ -73,8 +73,7 @@ def find_annotation_file(annotations, root, filename, parameter="annotations"):
             return path
     stem = filename.split("-")[0].split("_")[0]
     others = sorted(
-        str(p) for folder in {Path(root), Path(root).parent}
-        for p in folder.glob(f"{stem}*.xls*")
+        str(p) for folder in {Path(root), Path(root).parent} for p in folder.glob(f"{stem}*.xls*")
     )
     hint = f" Files with a similar name there: {', '.join(others)}." if others else ""
     raise FileNotFoundError(

@@ -5,7 +5,12 @@ from ._coded import CodedDatabase
 CASME2_FPS = 200
 CASME2_CODING_FILE = "CASME2-coding-20140508.xlsx"
 _COLUMNS = (
-    "Subject", "Filename", "OnsetFrame", "ApexFrame", "OffsetFrame", "Estimated Emotion",
+    "Subject",
+    "Filename",
+    "OnsetFrame",
+    "ApexFrame",
+    "OffsetFrame",
+    "Estimated Emotion",
 )
 
 # MEGC 2019: disgust and repression are negative; others, sadness and fear are dropped.
@@ -17,9 +22,17 @@ CASME2_EMOTIONS = frozenset({*CASME2_CLASSES, "sadness", "fear"})
 
 
 CASME2 = CodedDatabase(
-    key="casme2", title="CASME II", fps=CASME2_FPS, coding_file=CASME2_CODING_FILE,
-    columns=_COLUMNS, sheet=0, subject_digits=2, folder_prefix="sub",
-    megc_map=CASME2_MEGC_MAP, classes=CASME2_CLASSES, emotions=CASME2_EMOTIONS,
+    key="casme2",
+    title="CASME II",
+    fps=CASME2_FPS,
+    coding_file=CASME2_CODING_FILE,
+    columns=_COLUMNS,
+    sheet=0,
+    subject_digits=2,
+    folder_prefix="sub",
+    megc_map=CASME2_MEGC_MAP,
+    classes=CASME2_CLASSES,
+    emotions=CASME2_EMOTIONS,
     kind="micro-expression clips",
     layout="sub01, sub02, ... (CASME2_RAW_selected or Cropped)",
 )

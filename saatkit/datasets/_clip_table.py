@@ -56,7 +56,10 @@ def _open_clip(entry):
         return None, "no such folder"
     try:
         clip = Clip.from_folder(
-            entry.path, database=entry.database, subject=entry.subject, name=entry.name,
+            entry.path,
+            database=entry.database,
+            subject=entry.subject,
+            name=entry.name,
             fps=entry.fps,
         )
     except ValueError:
@@ -102,24 +105,28 @@ def _open_all(entries):
 def _check_absent(n_entries, clips, absent, strict, hints, stacklevel):
     """Refuse or report the clips with no frames on disk, naming a wrong root."""
     found = {e.database for e, _ in clips}
-    empty = [database for database in (hints or {})
-             if database not in found and any(e.database == database for e, _ in absent)]
+    empty = [
+        database
+        for database in (hints or {})
+        if database not in found and any(e.database == database for e, _ in absent)
+    ]
     wrong_roots = "\n".join(hints[database] for database in empty)
     if absent and strict:
         raise MissingClipsError(
             f"{len(absent)} of {n_entries} annotated clips have no frames on disk:\n"
             + _missing_message(absent, wrong_roots),
-            "Pass strict=False to load the clips that are there and list the others.")
+            "Pass strict=False to load the clips that are there and list the others.",
+        )
     if empty and clips:
         # A partial copy is one thing; a whole database without a clip is a wrong root.
         raise FileNotFoundError(
             f"No clip of {' or '.join(empty)} found under the folder given for it; with "
-            f"strict=False a partial copy loads, but not an empty one.\n{wrong_roots}")
+            f"strict=False a partial copy loads, but not an empty one.\n{wrong_roots}"
+        )
     for entry, _ in clips:
         if entry.defects:
             warnings.warn(
-                f"{entry.database} clip {entry.id} ({entry.source}): "
-                f"{'; '.join(entry.defects)}.",
+                f"{entry.database} clip {entry.id} ({entry.source}): {'; '.join(entry.defects)}.",
                 AnnotationWarning,
                 stacklevel=stacklevel + 1,
             )
@@ -178,8 +185,10 @@ def build_bunch(entries, *, target_names, strict, descr, hints=None, stacklevel=
         loader calls this directly.
     """
     if not entries:
-        raise ValueError(f"No annotated clip has one of the classes {list(target_names)}: "
-                         "there is nothing to load.")
+        raise ValueError(
+            f"No annotated clip has one of the classes {list(target_names)}: "
+            "there is nothing to load."
+        )
     clips, absent = _open_all(entries)
     _check_absent(len(entries), clips, absent, strict, hints, stacklevel)
     frame = _clip_frame(clips)
@@ -221,8 +230,7 @@ def subfolders(path):
     return shown or "none"
 
 
-def assign_labels(entries, classes, megc_map, original_classes, emotions, database,
-                  stacklevel=3):
+def assign_labels(entries, classes, megc_map, original_classes, emotions, database, stacklevel=3):
     """Label entries by ``classes`` and keep those that have a class.
 
     Parameters
@@ -259,7 +267,10 @@ def assign_labels(entries, classes, megc_map, original_classes, emotions, databa
             warnings.warn(
                 f"{entry.database} clip {entry.id} ({entry.source}): emotion "
                 f"{entry.emotion!r} is not a {database} emotion ({', '.join(sorted(emotions))}); "
-                "the clip is left out.", AnnotationWarning, stacklevel=stacklevel)
+                "the clip is left out.",
+                AnnotationWarning,
+                stacklevel=stacklevel,
+            )
             continue
         label = lookup.get(entry.emotion)
         if label is not None:

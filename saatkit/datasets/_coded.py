@@ -46,8 +46,13 @@ class CodedDatabase:
 
     def entries(self, root, annotations):
         """One unlabelled entry per row of the coding sheet, in the sheet's order."""
-        table = read_coding_sheet(annotations, self.columns, "Filename", sheet=self.sheet,
-                                  what=f"{self.title} coding file")
+        table = read_coding_sheet(
+            annotations,
+            self.columns,
+            "Filename",
+            sheet=self.sheet,
+            what=f"{self.title} coding file",
+        )
         entries = []
         for record in table.to_dict("records"):
             source = f"{annotations.name} row {record['row']}"
@@ -57,31 +62,56 @@ class CodedDatabase:
                 *(parse_frame_number(raw[k]) for k in _FRAMES), raw
             )
             folder = f"{self.folder_prefix}{number}"
-            entries.append(ClipEntry(
-                database=self.key, subject=f"{self.key}/{folder}", name=record["filename"],
-                path=root / folder / record["filename"], fps=self.fps,
-                emotion=str(record["estimatedemotion"]).strip().lower(), label=None,
-                source=source, onset=onset, apex=apex, offset=offset, defects=defects,
-            ))
+            entries.append(
+                ClipEntry(
+                    database=self.key,
+                    subject=f"{self.key}/{folder}",
+                    name=record["filename"],
+                    path=root / folder / record["filename"],
+                    fps=self.fps,
+                    emotion=str(record["estimatedemotion"]).strip().lower(),
+                    label=None,
+                    source=source,
+                    onset=onset,
+                    apex=apex,
+                    offset=offset,
+                    defects=defects,
+                )
+            )
         index_entries(entries)
         return entries
 
     def hint(self, root):
         """What the root should hold, and what ``root`` holds."""
-        return (f"The {self.title} root must be the folder holding the subject folders "
-                f"{self.layout}; {root} holds: {subfolders(root)}.")
+        return (
+            f"The {self.title} root must be the folder holding the subject folders "
+            f"{self.layout}; {root} holds: {subfolders(root)}."
+        )
 
     def load(self, root, annotations, classes, strict):
         """The Bunch of the database's clips, labelled by ``classes``."""
         root = check_root(root, self.title)
         annotations = find_annotation_file(annotations, root, self.coding_file)
         entries, target_names = assign_labels(
-            self.entries(root, annotations), classes, self.megc_map, self.classes,
-            self.emotions, self.title, stacklevel=4,
+            self.entries(root, annotations),
+            classes,
+            self.megc_map,
+            self.classes,
+            self.emotions,
+            self.title,
+            stacklevel=4,
         )
         sheet = f" (sheet {self.sheet})" if isinstance(self.sheet, str) else ""
-        descr = (f"{self.title} {self.kind} ({self.fps} fps) from {root}, annotated by "
-                 f"{annotations}{sheet}; classes: {', '.join(target_names)}.")
+        descr = (
+            f"{self.title} {self.kind} ({self.fps} fps) from {root}, annotated by "
+            f"{annotations}{sheet}; classes: {', '.join(target_names)}."
+        )
         # One frame deeper than a loader that builds its Bunch itself.
-        return build_bunch(entries, target_names=target_names, strict=strict, descr=descr,
-                           hints={self.key: self.hint(root)}, stacklevel=4)
+        return build_bunch(
+            entries,
+            target_names=target_names,
+            strict=strict,
+            descr=descr,
+            hints={self.key: self.hint(root)},
+            stacklevel=4,
+        )

@@ -16,8 +16,21 @@ from ._expression_pairs import bu3dfe_items, is_bu3dfe_layout, neutral_partners
 # BU-3DFE codes (AN, DI, FE, HA, SA, SU, NE); neutral has no MEGC class.
 DEFAULT_CLASS_MAP = {
     **dict.fromkeys(
-        ("anger", "angry", "disgust", "disgusted", "fear", "fearful", "sadness", "sad",
-         "contempt", "an", "di", "fe", "sa"),
+        (
+            "anger",
+            "angry",
+            "disgust",
+            "disgusted",
+            "fear",
+            "fearful",
+            "sadness",
+            "sad",
+            "contempt",
+            "an",
+            "di",
+            "fe",
+            "sa",
+        ),
         "negative",
     ),
     **dict.fromkeys(("happiness", "happy", "ha"), "positive"),
@@ -88,12 +101,16 @@ def _csv_items(path):
         table = table.iloc[1:]
         columns = first.index("path"), first.index("label")
         if "neutral" in first:
-            neutrals = [_listed_path(path, v) if v.strip() else None
-                        for v in table.iloc[:, first.index("neutral")]]
+            neutrals = [
+                _listed_path(path, v) if v.strip() else None
+                for v in table.iloc[:, first.index("neutral")]
+            ]
     else:
         columns = 0, 1
-    items = [(_listed_path(path, file), label)
-             for file, label in zip(table.iloc[:, columns[0]], table.iloc[:, columns[1]])]
+    items = [
+        (_listed_path(path, file), label)
+        for file, label in zip(table.iloc[:, columns[0]], table.iloc[:, columns[1]])
+    ]
     return items, neutrals
 
 
@@ -109,8 +126,9 @@ def _read_image(path, size):
         raise ValueError(f"Expression image {path} {reason}.")
     height, width = size
     shrink = image.shape[0] > height or image.shape[1] > width
-    image = cv2.resize(image, (width, height),
-                       interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+    image = cv2.resize(
+        image, (width, height), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+    )
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
@@ -225,8 +243,12 @@ def load_expression_images(root, output_size=(64, 64), class_map=None, return_ne
     )
     extra = {}
     if return_neutral:
-        partners = neutral_partners([file for file, _, _ in kept], [file for file, _ in items],
-                                    kept_listed, source=str(path))
+        partners = neutral_partners(
+            [file for file, _, _ in kept],
+            [file for file, _ in items],
+            kept_listed,
+            source=str(path),
+        )
         extra["neutral"] = _read_images(partners, size)
         frame["neutral_path"] = [str(p) for p in partners]
     counts = Counter(frame["label"])
@@ -237,6 +259,10 @@ def load_expression_images(root, output_size=(64, 64), class_map=None, return_ne
         + "."
     )
     return Bunch(
-        X=images, y=frame["label"].to_numpy(), target_names=list(MEGC_CLASSES), frame=frame,
-        DESCR=descr, **extra,
+        X=images,
+        y=frame["label"].to_numpy(),
+        target_names=list(MEGC_CLASSES),
+        frame=frame,
+        DESCR=descr,
+        **extra,
     )

@@ -55,8 +55,7 @@ def _sibling_neutral(file, match):
     """The subject's neutral image in ``file``'s own folder, or None."""
     stem = f"{match['subject']}_{NEUTRAL_CODE}00{match['race']}_F2D"
     for candidate in Path(file).parent.glob("*"):
-        if (candidate.stem.upper() == stem.upper()
-                and candidate.suffix.lower() in IMAGE_EXTENSIONS):
+        if candidate.stem.upper() == stem.upper() and candidate.suffix.lower() in IMAGE_EXTENSIONS:
             return candidate
     return None
 

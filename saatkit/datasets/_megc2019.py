@@ -46,8 +46,9 @@ def _first_subjects(table, n_subjects):
     if n_subjects is None:
         return table
     if not isinstance(n_subjects, int) or isinstance(n_subjects, bool) or n_subjects < 1:
-        raise ValueError(f"subjects_per_database must be a positive integer or None, got "
-                         f"{n_subjects!r}.")
+        raise ValueError(
+            f"subjects_per_database must be a positive integer or None, got {n_subjects!r}."
+        )
     keep = set()
     for _, subjects in table.groupby("database")["subject"]:
         keep.update(sorted(set(subjects))[:n_subjects])
@@ -58,7 +59,8 @@ def _listed_entries(sources, subjects_per_database):
     """The entries of the official list's clips, labelled as the list labels them."""
     entries = []
     for row in _first_subjects(megc2019_clip_list(), subjects_per_database).itertuples(
-            index=False):
+        index=False
+    ):
         if row.database not in sources:
             continue
         index, megc_map, origin = sources[row.database]
@@ -84,8 +86,16 @@ def _listed_entries(sources, subjects_per_database):
     return entries
 
 
-def load_megc2019(casme2=None, samm=None, smic=None, *, casme2_annotations=None,
-                  samm_annotations=None, strict=True, subjects_per_database=None):
+def load_megc2019(
+    casme2=None,
+    samm=None,
+    smic=None,
+    *,
+    casme2_annotations=None,
+    samm_annotations=None,
+    strict=True,
+    subjects_per_database=None,
+):
     """Load the MEGC 2019 composite database from the databases as distributed.
 
     The clips are exactly those of the official MEGC 2019 list
@@ -166,12 +176,15 @@ def load_megc2019(casme2=None, samm=None, smic=None, *, casme2_annotations=None,
     if casme2 is None and samm is None and smic is None:
         raise ValueError("Give the folder of at least one database: casme2=, samm= or smic=.")
     sources, hints, roots = {}, {}, {}
-    for db, root, annotations in ((CASME2, casme2, casme2_annotations),
-                                  (SAMM, samm, samm_annotations)):
+    for db, root, annotations in (
+        (CASME2, casme2, casme2_annotations),
+        (SAMM, samm, samm_annotations),
+    ):
         if root is not None:
             root = roots[db.key] = check_root(root, db.title, db.key)
-            coding = find_annotation_file(annotations, root, db.coding_file,
-                                          f"{db.key}_annotations")
+            coding = find_annotation_file(
+                annotations, root, db.coding_file, f"{db.key}_annotations"
+            )
             sources[db.key] = (index_entries(db.entries(root, coding)), db.megc_map, coding)
             hints[db.key] = db.hint(root)
     if smic is not None:
@@ -182,7 +195,8 @@ def load_megc2019(casme2=None, samm=None, smic=None, *, casme2_annotations=None,
     entries = _listed_entries(sources, subjects_per_database)
     held = ", ".join(
         f"{db} ({roots[db]}" + (f", coding file {sources[db][2]})" if db != "smic" else ")")
-        for db in _DATABASES if db in sources
+        for db in _DATABASES
+        if db in sources
     )
     descr = (
         "MEGC 2019 composite database (Composite Database Evaluation): the clips of the "

@@ -6,12 +6,21 @@ SAMM_FPS = 200
 SAMM_CODING_FILE = "SAMM_Micro_FACS_Codes_v2.xlsx"
 SAMM_SHEET = "MICRO_ONLY"
 _COLUMNS = (
-    "Subject", "Filename", "Onset Frame", "Apex Frame", "Offset Frame", "Estimated Emotion",
+    "Subject",
+    "Filename",
+    "Onset Frame",
+    "Apex Frame",
+    "Offset Frame",
+    "Estimated Emotion",
 )
 
 # MEGC 2019: the five negative emotions are one class; "Other" is dropped.
 SAMM_MEGC_MAP = {
-    "anger": 0, "contempt": 0, "disgust": 0, "fear": 0, "sadness": 0,
+    "anger": 0,
+    "contempt": 0,
+    "disgust": 0,
+    "fear": 0,
+    "sadness": 0,
     "happiness": 1,
     "surprise": 2,
 }
@@ -21,9 +30,18 @@ SAMM_EMOTIONS = frozenset({*SAMM_CLASSES, "other"})
 
 
 SAMM = CodedDatabase(
-    key="samm", title="SAMM", fps=SAMM_FPS, coding_file=SAMM_CODING_FILE, columns=_COLUMNS,
-    sheet=SAMM_SHEET, subject_digits=3, folder_prefix="", megc_map=SAMM_MEGC_MAP,
-    classes=SAMM_CLASSES, emotions=SAMM_EMOTIONS, kind="micro-movement clips",
+    key="samm",
+    title="SAMM",
+    fps=SAMM_FPS,
+    coding_file=SAMM_CODING_FILE,
+    columns=_COLUMNS,
+    sheet=SAMM_SHEET,
+    subject_digits=3,
+    folder_prefix="",
+    megc_map=SAMM_MEGC_MAP,
+    classes=SAMM_CLASSES,
+    emotions=SAMM_EMOTIONS,
+    kind="micro-movement clips",
     layout="006, 007, ... (frames 006/006_1_2/006_05562.jpg)",
 )
 

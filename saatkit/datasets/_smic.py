@@ -153,14 +153,23 @@ def load_smic(root, *, classes="megc", strict=True):
     """
     root = check_root(root, "SMIC-HS")
     entries, target_names = assign_labels(
-        smic_entries(root), classes, {c: i for i, c in enumerate(MEGC_CLASSES)}, MEGC_CLASSES,
-        set(MEGC_CLASSES), "SMIC-HS",
+        smic_entries(root),
+        classes,
+        {c: i for i, c in enumerate(MEGC_CLASSES)},
+        MEGC_CLASSES,
+        set(MEGC_CLASSES),
+        "SMIC-HS",
     )
     descr = (
         f"SMIC-HS micro-expression clips ({SMIC_FPS} fps) from {root}; the label is the "
         f"folder; no apex annotation; classes: {', '.join(target_names)}."
     )
-    data = build_bunch(entries, target_names=target_names, strict=strict, descr=descr,
-                       hints={"smic": smic_hint(root)})
+    data = build_bunch(
+        entries,
+        target_names=target_names,
+        strict=strict,
+        descr=descr,
+        hints={"smic": smic_hint(root)},
+    )
     warn_no_apex(len(data.X))
     return data

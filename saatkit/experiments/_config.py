@@ -17,19 +17,45 @@ else:  # pragma: no cover - Python 3.10
 from ..pipelines import FLOW_NETWORKS, METHODS, PRESETS, TEACHER_CANDIDATES
 
 # Key -> TOML type; "count" is a positive integer.
-_TOP = {"preset": "string", "output": "string", "methods": "list", "teachers": "list",
-        "n_jobs": "integer", "random_state": "integer", "device": "string", "data": "table",
-        "overrides": "table", "backend": "string", "scheduler": "string"}
-_DATA = {"synthetic": "boolean", "quick": "boolean", "strict": "boolean", "casme2": "string",
-         "samm": "string", "smic": "string", "casme2_annotations": "string",
-         "samm_annotations": "string", "expressions": "string",
-         "subjects_per_database": "count", "max_frames": "count", "n_expressions": "count"}
+_TOP = {
+    "preset": "string",
+    "output": "string",
+    "methods": "list",
+    "teachers": "list",
+    "n_jobs": "integer",
+    "random_state": "integer",
+    "device": "string",
+    "data": "table",
+    "overrides": "table",
+    "backend": "string",
+    "scheduler": "string",
+}
+_DATA = {
+    "synthetic": "boolean",
+    "quick": "boolean",
+    "strict": "boolean",
+    "casme2": "string",
+    "samm": "string",
+    "smic": "string",
+    "casme2_annotations": "string",
+    "samm_annotations": "string",
+    "expressions": "string",
+    "subjects_per_database": "count",
+    "max_frames": "count",
+    "n_expressions": "count",
+}
 _PATHS = ("casme2", "samm", "smic", "casme2_annotations", "samm_annotations", "expressions")
 # The synthetic benchmark renders at least this many frames per clip.
 _MIN_SYNTHETIC_FRAMES = 8
-_ARTICLE = {"boolean": "a boolean (true or false, without quotes)", "string": "a string",
-            "list": "a list", "integer": "an integer", "count": "a positive integer",
-            "table": "a table", "number": "a number"}
+_ARTICLE = {
+    "boolean": "a boolean (true or false, without quotes)",
+    "string": "a string",
+    "list": "a list",
+    "integer": "an integer",
+    "count": "a positive integer",
+    "table": "a table",
+    "number": "a number",
+}
 
 
 class ConfigError(ValueError):
@@ -57,8 +83,11 @@ def _described(value):
 
 def _check_type(source, where, value, kind):
     actual = _toml_type(value)
-    ok = actual == kind or (kind == "count" and actual == "integer" and value >= 1) or (
-        kind == "number" and actual == "integer")
+    ok = (
+        actual == kind
+        or (kind == "count" and actual == "integer" and value >= 1)
+        or (kind == "number" and actual == "integer")
+    )
     if not ok:
         _fail(source, f"{where} must be {_ARTICLE[kind]}, got {_described(value)}.")
 
@@ -68,8 +97,9 @@ def _check_table(source, table, schema, section):
     unknown = set(table) - set(schema)
     if unknown:
         where = f"[{section}]" if section else "the top level"
-        _fail(source, f"unknown keys in {where}: {sorted(unknown)}; known keys are "
-                      f"{sorted(schema)}.")
+        _fail(
+            source, f"unknown keys in {where}: {sorted(unknown)}; known keys are {sorted(schema)}."
+        )
     for key, value in table.items():
         _check_type(source, f"{prefix}{key}", value, schema[key])
 
@@ -87,13 +117,17 @@ def _check_overrides(source, overrides, preset):
     defaults = PRESETS[preset]
     unknown = set(overrides) - set(defaults)
     if unknown:
-        _fail(source, f"unknown keys in [overrides]: {sorted(unknown)}; the preset's keys are "
-                      f"{sorted(defaults)}.")
+        _fail(
+            source,
+            f"unknown keys in [overrides]: {sorted(unknown)}; the preset's keys are "
+            f"{sorted(defaults)}.",
+        )
     for key, value in overrides.items():
         # A setting that is None in one preset takes the type it has in the others.
         kinds = {_toml_type(p[key]) for p in PRESETS.values() if p.get(key) is not None}
-        _check_type(source, f"[overrides] {key}", value,
-                    kinds.pop() if len(kinds) == 1 else "number")
+        _check_type(
+            source, f"[overrides] {key}", value, kinds.pop() if len(kinds) == 1 else "number"
+        )
 
 
 def _check_data(source, data, methods):
@@ -101,24 +135,35 @@ def _check_data(source, data, methods):
     if synthetic:
         frames = data.get("max_frames")
         if frames is not None and frames < _MIN_SYNTHETIC_FRAMES:
-            _fail(source, f"[data] max_frames must be at least {_MIN_SYNTHETIC_FRAMES}, "
-                          f"got {frames}.")
+            _fail(
+                source,
+                f"[data] max_frames must be at least {_MIN_SYNTHETIC_FRAMES}, got {frames}.",
+            )
         return
     if data.get("max_frames") or data.get("n_expressions"):
-        _fail(source, "[data] max_frames and n_expressions apply to the synthetic benchmark "
-                      "only (synthetic = true).")
+        _fail(
+            source,
+            "[data] max_frames and n_expressions apply to the synthetic benchmark "
+            "only (synthetic = true).",
+        )
     if not any(data.get(db) for db in ("casme2", "samm", "smic")):
-        _fail(source, "[data] needs synthetic = true or at least one of casme2, samm, smic "
-                      "(paths to the databases as distributed).")
+        _fail(
+            source,
+            "[data] needs synthetic = true or at least one of casme2, samm, smic "
+            "(paths to the databases as distributed).",
+        )
     for key in _PATHS:
         if data.get(key) and not Path(data[key]).exists():
             _fail(source, f"[data] {key} = {data[key]!r} does not exist.")
     # The SA-AT family classifies with, or distils, a teacher trained on the auxiliary set.
     deep = [m for m in methods if m != "lbptop" and m not in FLOW_NETWORKS]
     if deep and not data.get("expressions"):
-        _fail(source, f"[data] expressions is required by methods {deep}: the auxiliary "
-                      "facial-expression set their teacher is trained on (methods = "
-                      "[\"lbptop\", \"ststnet\", \"offapexnet\"] need none).")
+        _fail(
+            source,
+            f"[data] expressions is required by methods {deep}: the auxiliary "
+            "facial-expression set their teacher is trained on (methods = "
+            '["lbptop", "ststnet", "offapexnet"] need none).',
+        )
 
 
 def validate_config(config, source="config"):
@@ -144,8 +189,10 @@ def validate_config(config, source="config"):
     # From Python, paths may be Path objects; TOML gives strings.
     config = {k: os.fspath(v) if isinstance(v, os.PathLike) else v for k, v in config.items()}
     _check_table(source, config, _TOP, None)
-    data = {k: os.fspath(v) if isinstance(v, os.PathLike) else v
-            for k, v in config.get("data", {}).items()}
+    data = {
+        k: os.fspath(v) if isinstance(v, os.PathLike) else v
+        for k, v in config.get("data", {}).items()
+    }
     _check_table(source, data, _DATA, "data")
     preset = config.get("preset", "demo")
     if preset not in PRESETS:
@@ -156,8 +203,9 @@ def validate_config(config, source="config"):
         _fail(source, f"methods is empty; choose from {list(METHODS)}.")
     quick = data.get("quick", False)
     # A quick run trains only the teacher that the other experiments need.
-    default_teachers = ([PRESETS[preset]["teacher"]] if quick
-                        else PRESETS[preset]["teacher_candidates"])
+    default_teachers = (
+        [PRESETS[preset]["teacher"]] if quick else PRESETS[preset]["teacher_candidates"]
+    )
     teachers = list(config.get("teachers", default_teachers))
     _check_names(source, "teachers", teachers, TEACHER_CANDIDATES)
     _check_data(source, data, methods)
@@ -179,12 +227,15 @@ def validate_config(config, source="config"):
         "device": config.get("device", "cpu"),
         "backend": backend,
         "scheduler": config.get("scheduler"),
-        "data": {"synthetic": data.get("synthetic", False), "quick": quick,
-                 "strict": data.get("strict", True),
-                 "subjects_per_database": data.get("subjects_per_database", 4 if quick else None),
-                 "max_frames": data.get("max_frames", 40 if quick else None),
-                 "n_expressions": data.get("n_expressions", 600 if quick else None),
-                 **{key: data.get(key) for key in _PATHS}},
+        "data": {
+            "synthetic": data.get("synthetic", False),
+            "quick": quick,
+            "strict": data.get("strict", True),
+            "subjects_per_database": data.get("subjects_per_database", 4 if quick else None),
+            "max_frames": data.get("max_frames", 40 if quick else None),
+            "n_expressions": data.get("n_expressions", 600 if quick else None),
+            **{key: data.get(key) for key in _PATHS},
+        },
         "overrides": overrides,
     }
 
@@ -230,9 +281,12 @@ def demo_config(quick=False, output=None, n_jobs=1):
     config : dict
         The validated configuration.
     """
-    return validate_config({
-        "preset": "demo",
-        "output": output or ("results/demo-quick" if quick else "results/demo"),
-        "n_jobs": n_jobs,
-        "data": {"synthetic": True, "quick": quick},
-    }, source="demo")
+    return validate_config(
+        {
+            "preset": "demo",
+            "output": output or ("results/demo-quick" if quick else "results/demo"),
+            "n_jobs": n_jobs,
+            "data": {"synthetic": True, "quick": quick},
+        },
+        source="demo",
+    )

@@ -25,8 +25,15 @@ from ..clips import atomic_write
 FORMAT = "saatkit-fitted/1"
 
 # Attributes skorch sets in ``initialize``; the network's own fitted state is the rest.
-_SKORCH_OWN = {"history_", "initialized_", "virtual_params_", "init_context_", "callbacks_",
-               "prefixes_", "cuda_dependent_attributes_"}
+_SKORCH_OWN = {
+    "history_",
+    "initialized_",
+    "virtual_params_",
+    "init_context_",
+    "callbacks_",
+    "prefixes_",
+    "cuda_dependent_attributes_",
+}
 
 
 class UnreadableFileError(ValueError):
@@ -55,11 +62,16 @@ def _from_json(value):
 
 def _net_state(net):
     components = {f"{name}_" for name in net._modules + net._criteria + net._optimizers}
-    attributes = {name: _to_json(value) for name, value in vars(net).items()
-                  if name.endswith("_") and name not in _SKORCH_OWN | components}
-    modules = {name: getattr(net, f"{name}_").state_dict()
-               for name in net._modules + net._criteria
-               if isinstance(getattr(net, f"{name}_", None), torch.nn.Module)}
+    attributes = {
+        name: _to_json(value)
+        for name, value in vars(net).items()
+        if name.endswith("_") and name not in _SKORCH_OWN | components
+    }
+    modules = {
+        name: getattr(net, f"{name}_").state_dict()
+        for name in net._modules + net._criteria
+        if isinstance(getattr(net, f"{name}_", None), torch.nn.Module)
+    }
     history = json.dumps(net.history_.to_list(), default=_to_json)
     return {"attributes": json.dumps(attributes), "modules": modules, "history": history}
 
@@ -107,8 +119,12 @@ def save_fitted(path, estimator, fingerprint):
         What the estimator was fitted from; :func:`load_fitted` returns it only for the
         same fingerprint.
     """
-    content = {"format": FORMAT, "class": _class_name(estimator),
-               "fingerprint": str(fingerprint), "state": _state(estimator)}
+    content = {
+        "format": FORMAT,
+        "class": _class_name(estimator),
+        "fingerprint": str(fingerprint),
+        "state": _state(estimator),
+    }
     atomic_write(path, lambda tmp: torch.save(content, tmp))
 
 
@@ -150,8 +166,9 @@ def load_fitted(path, template, fingerprint):
     if not isinstance(content, dict) or content.get("format") != FORMAT:
         raise UnreadableFileError(f"{path} is not a fitted estimator saved by saatkit.")
     if content.get("class") != _class_name(template):
-        raise UnreadableFileError(f"{path} holds a {content.get('class')}, not a "
-                                  f"{_class_name(template)}.")
+        raise UnreadableFileError(
+            f"{path} holds a {content.get('class')}, not a {_class_name(template)}."
+        )
     if content.get("fingerprint") != str(fingerprint):
         return None
     try:

@@ -23,8 +23,10 @@ def teacher_table(rows, floatfmt=".4f"):
     """Markdown table in the layout of the paper's Table 2 (WAR, UAR, UF1 per candidate)."""
     lines = ["| Dataset | Method | WAR | UAR | UF1 |", "|---|---|---:|---:|---:|"]
     for row in rows:
-        lines.append(f"| {row['dataset']} | {row['method']} | {row['WAR']:{floatfmt}} | "
-                     f"{row['UAR']:{floatfmt}} | {row['UF1']:{floatfmt}} |")
+        lines.append(
+            f"| {row['dataset']} | {row['method']} | {row['WAR']:{floatfmt}} | "
+            f"{row['UAR']:{floatfmt}} | {row['UF1']:{floatfmt}} |"
+        )
     return "\n".join(lines)
 
 
@@ -43,8 +45,10 @@ def ablation_table(results, input="apex", floatfmt=".4f"):
         key = variant if input == "apex" else f"{variant}-{input}"
         if key in results:
             result = results[key]
-            lines.append(f"| {name} | {'✓' if at else ''} | {'✓' if sa else ''} | "
-                         f"{result.uf1:{floatfmt}} | {result.uar:{floatfmt}} |")
+            lines.append(
+                f"| {name} | {'✓' if at else ''} | {'✓' if sa else ''} | "
+                f"{result.uf1:{floatfmt}} | {result.uar:{floatfmt}} |"
+            )
     return "\n".join(lines) if len(lines) > 2 else None
 
 
@@ -70,20 +74,24 @@ def write_results(out, *, teacher_rows, results, names, figures, notes):
     tables = {}
     if teacher_rows:
         tables["Table 2: teacher candidates on the auxiliary set"] = teacher_table(teacher_rows)
-    for input, title in (("apex", "the apex frame (the paper's input)"),
-                         ("flow", "onset -> apex optical flow")):
+    for input, title in (
+        ("apex", "the apex frame (the paper's input)"),
+        ("flow", "onset -> apex optical flow"),
+    ):
         table = ablation_table(results, input)
         if table is not None:
             tables[f"Table 3: ablation on {title}"] = table
     if results:
         tables["Table 4: LOSO on the composite (pooled UF1/UAR)"] = format_table(
-            {names[key]: result for key, result in results.items()})
+            {names[key]: result for key, result in results.items()}
+        )
     markdown = "\n\n".join(f"## {title}\n\n{table}" for title, table in tables.items())
     write_text(out / "tables.md", markdown + "\n")
     metrics = {
         "teacher_candidates": teacher_rows,
-        "methods": {key: {"name": names[key], **result.to_dict()}
-                    for key, result in results.items()},
+        "methods": {
+            key: {"name": names[key], **result.to_dict()} for key, result in results.items()
+        },
         "notes": notes,
     }
     write_text(out / "metrics.json", json.dumps(metrics, indent=2, default=float) + "\n")
@@ -107,18 +115,22 @@ def _markdown_table_to_html(table):
 def write_html(path, tables, figures, notes):
     """One self-contained HTML page: notes, tables, and every figure embedded."""
     path = Path(path)
-    parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>saatkit report</title>",
-             "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;}"
-             "table{border-collapse:collapse;margin:1em 0;}"
-             "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right;}"
-             "img{max-width:100%;}</style></head><body><h1>saatkit report</h1>"]
+    parts = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>saatkit report</title>",
+        "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;}"
+        "table{border-collapse:collapse;margin:1em 0;}"
+        "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right;}"
+        "img{max-width:100%;}</style></head><body><h1>saatkit report</h1>",
+    ]
     parts += [f"<p>{html.escape(note)}</p>" for note in notes]
     for title, table in tables.items():
         parts.append(f"<h2>{html.escape(title)}</h2>{_markdown_table_to_html(table)}")
     for caption, file in figures.items():
         data = base64.b64encode(Path(file).read_bytes()).decode("ascii")
-        parts.append(f"<h2>{html.escape(caption)}</h2>"
-                     f"<img alt='{html.escape(caption)}' src='data:image/png;base64,{data}'>")
+        parts.append(
+            f"<h2>{html.escape(caption)}</h2>"
+            f"<img alt='{html.escape(caption)}' src='data:image/png;base64,{data}'>"
+        )
     parts.append("</body></html>")
     write_text(path, "\n".join(parts))
     return path

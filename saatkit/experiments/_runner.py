@@ -70,22 +70,31 @@ def _load_micro(config, settings):
 
     data = config["data"]
     if data["synthetic"]:
-        bunch = make_synthetic_megc2019(max_frames=data["max_frames"],
-                                        subjects_per_database=data["subjects_per_database"],
-                                        random_state=config["random_state"])
+        bunch = make_synthetic_megc2019(
+            max_frames=data["max_frames"],
+            subjects_per_database=data["subjects_per_database"],
+            random_state=config["random_state"],
+        )
         # Real SMIC has no apex annotation: its synthetic stand-in is spotted too.
-        bunch.X = [clip.replace(apex=None) if clip.database == "smic" else clip
-                   for clip in bunch.X]
+        bunch.X = [
+            clip.replace(apex=None) if clip.database == "smic" else clip for clip in bunch.X
+        ]
     else:
         try:
             bunch = load_megc2019(
-                casme2=data["casme2"], samm=data["samm"], smic=data["smic"],
+                casme2=data["casme2"],
+                samm=data["samm"],
+                smic=data["smic"],
                 casme2_annotations=data["casme2_annotations"],
-                samm_annotations=data["samm_annotations"], strict=data["strict"],
-                subjects_per_database=data["subjects_per_database"])
+                samm_annotations=data["samm_annotations"],
+                strict=data["strict"],
+                subjects_per_database=data["subjects_per_database"],
+            )
         except MissingClipsError as exc:
-            exc.advice = ("Set strict = false in [data] to run on the clips that are there, "
-                          "or subjects_per_database = N to use the first N subjects only.")
+            exc.advice = (
+                "Set strict = false in [data] to run on the clips that are there, "
+                "or subjects_per_database = N to use the first N subjects only."
+            )
             raise
     return bunch
 
@@ -97,11 +106,16 @@ def _load_expressions(config, settings, neutral):
     size = settings["crop_size"]
     if config["data"]["synthetic"]:
         n = config["data"]["n_expressions"] or settings["n_expressions"]
-        return make_synthetic_expressions(n, output_size=size, return_neutral=neutral,
-                                          n_jobs=config["n_jobs"],
-                                          random_state=config["random_state"] + 1)
-    return load_expression_images(config["data"]["expressions"], output_size=(size, size),
-                                  return_neutral=neutral)
+        return make_synthetic_expressions(
+            n,
+            output_size=size,
+            return_neutral=neutral,
+            n_jobs=config["n_jobs"],
+            random_state=config["random_state"] + 1,
+        )
+    return load_expression_images(
+        config["data"]["expressions"], output_size=(size, size), return_neutral=neutral
+    )
 
 
 @contextlib.contextmanager
@@ -124,9 +138,13 @@ def _teacher_inputs(aux, settings, inputs):
     sets = {"apex": ImageResizer(settings["face_size"]).fit_transform(aux.X)}
     if "flow" in inputs:
         pairs = ImageResizer(settings["flow_face_size"]).fit_transform(
-            np.stack([aux.neutral, aux.X], axis=1))
-        sets["flow"] = OpticalFlow(settings["flow_method"], output_size=settings["flow_size"],
-                                   normalize=settings["flow_normalize"]).fit_transform(pairs)
+            np.stack([aux.neutral, aux.X], axis=1)
+        )
+        sets["flow"] = OpticalFlow(
+            settings["flow_method"],
+            output_size=settings["flow_size"],
+            normalize=settings["flow_normalize"],
+        ).fit_transform(pairs)
     return sets
 
 
@@ -140,8 +158,9 @@ def _fit_teachers(config, settings, aux, inputs, out):
     run no faster on two threads than on one, and slower when another process competes.
     """
     seed = config["random_state"]
-    train, test = train_test_split(np.arange(len(aux.y)), test_size=0.2, stratify=aux.y,
-                                   random_state=seed)
+    train, test = train_test_split(
+        np.arange(len(aux.y)), test_size=0.2, stratify=aux.y, random_state=seed
+    )
     dataset = "synthetic expressions" if config["data"]["synthetic"] else "auxiliary set"
     tasks = []
     for input, X in _teacher_inputs(aux, settings, inputs).items():
@@ -149,17 +168,40 @@ def _fit_teachers(config, settings, aux, inputs, out):
         if input in inputs:
             names = list(dict.fromkeys(names + [settings["teacher"]]))
         for name in names:
-            candidate = make_teacher(name, preset=config["preset"], random_state=seed,
-                                     device=config["device"], **config["overrides"])
+            candidate = make_teacher(
+                name,
+                preset=config["preset"],
+                random_state=seed,
+                device=config["device"],
+                **config["overrides"],
+            )
             fingerprint = joblib.hash([candidate.get_params(), X[train], aux.y[train]])
-            tasks.append((name, input, X, delayed(run_with_threads)(
-                1, cached_fit, out / "teachers" / f"{name}-{input}.pt", candidate, X[train],
-                aux.y[train], fingerprint)))
+            tasks.append(
+                (
+                    name,
+                    input,
+                    X,
+                    delayed(run_with_threads)(
+                        1,
+                        cached_fit,
+                        out / "teachers" / f"{name}-{input}.pt",
+                        candidate,
+                        X[train],
+                        aux.y[train],
+                        fingerprint,
+                    ),
+                )
+            )
     fitted = Parallel(n_jobs=config["n_jobs"])(task for *_, task in tasks)
     rows, teachers = [], {}
     for (name, input, X, _), teacher in zip(tasks, fitted):
-        rows.append({"dataset": f"{dataset} ({input})", "method": name,
-                     **_teacher_scores(teacher, X[test], aux.y[test])})
+        rows.append(
+            {
+                "dataset": f"{dataset} ({input})",
+                "method": name,
+                **_teacher_scores(teacher, X[test], aux.y[test]),
+            }
+        )
         if name == settings["teacher"] and input in inputs:
             teachers[input] = teacher
     return rows, teachers
@@ -169,8 +211,12 @@ def _pipeline(method, config, teachers, cache):
     common = {"memory": str(cache), "n_jobs": config["n_jobs"]}
     if method == "lbptop":
         return make_lbptop_pipeline(**common)
-    common.update(preset=config["preset"], random_state=config["random_state"],
-                  device=config["device"], **config["overrides"])
+    common.update(
+        preset=config["preset"],
+        random_state=config["random_state"],
+        device=config["device"],
+        **config["overrides"],
+    )
     if method in FLOW_NETWORKS:
         return make_flow_pipeline(method, **common)
     variant, input = split_method(method)
@@ -189,12 +235,21 @@ def _evaluate(config, micro, teachers, out, log):
                 prepared[prefix_key] = pipeline[:k].fit_transform(micro.X) if k else micro.X
         with _stage(f"{METHODS[method]}: leave-one-subject-out", log):
             results[method] = evaluate_loso(
-                pipeline[k:], prepared[prefix_key], micro.y, micro.groups,
-                database=micro.database, subjects=[c.subject for c in micro.X],
-                names=[c.name for c in micro.X], n_jobs=config["n_jobs"],
-                checkpoint=out / "checkpoints" / method, progress=METHODS[method])
-        log(f"[saatkit] {METHODS[method]}: UF1 {results[method].uf1:.4f} "
-            f"UAR {results[method].uar:.4f}")
+                pipeline[k:],
+                prepared[prefix_key],
+                micro.y,
+                micro.groups,
+                database=micro.database,
+                subjects=[c.subject for c in micro.X],
+                names=[c.name for c in micro.X],
+                n_jobs=config["n_jobs"],
+                checkpoint=out / "checkpoints" / method,
+                progress=METHODS[method],
+            )
+        log(
+            f"[saatkit] {METHODS[method]}: UF1 {results[method].uf1:.4f} "
+            f"UAR {results[method].uar:.4f}"
+        )
     return results
 
 
@@ -250,30 +305,49 @@ def run_experiments(config, *, log=print):
         if config["data"]["synthetic"] and config["preset"] == "demo":
             notes.append(DEMO_NOTE)
         seconds = time.perf_counter() - start
-        notes.append(f"Preset {config['preset']!r}; {len(micro.X)} clips, "
-                     f"{len(np.unique(micro.groups))} LOSO folds; run time {seconds:.0f} s "
-                     "(folds finished by an earlier, interrupted run are not timed again).")
-        report = write_results(out, teacher_rows=teacher_rows, results=results,
-                               names=METHODS, figures=figures, notes=notes)
-    return {"teachers": teacher_rows, "results": results, "report": report,
-            "seconds": time.perf_counter() - start}
+        notes.append(
+            f"Preset {config['preset']!r}; {len(micro.X)} clips, "
+            f"{len(np.unique(micro.groups))} LOSO folds; run time {seconds:.0f} s "
+            "(folds finished by an earlier, interrupted run are not timed again)."
+        )
+        report = write_results(
+            out,
+            teacher_rows=teacher_rows,
+            results=results,
+            names=METHODS,
+            figures=figures,
+            notes=notes,
+        )
+    return {
+        "teachers": teacher_rows,
+        "results": results,
+        "report": report,
+        "seconds": time.perf_counter() - start,
+    }
 
 
 def _display_faces(config, micro, teachers, out):
     """The apex faces of the apex-input methods and, when a method aggregates styles,
     the same faces aggregated by an aggregator fitted on all of them (for display only:
     the folds fit their own on the training subjects)."""
-    faces = make_saat_pipeline(teachers["apex"], variant="resnet", preset=config["preset"],
-                               memory=str(out / "cache"), n_jobs=config["n_jobs"],
-                               **config["overrides"])[:3].fit_transform(micro.X)
-    if not any(VARIANTS[split_method(m)[0]][2] for m in config["methods"]
-               if m in _VARIANT_METHODS):
+    faces = make_saat_pipeline(
+        teachers["apex"],
+        variant="resnet",
+        preset=config["preset"],
+        memory=str(out / "cache"),
+        n_jobs=config["n_jobs"],
+        **config["overrides"],
+    )[:3].fit_transform(micro.X)
+    if not any(
+        VARIANTS[split_method(m)[0]][2] for m in config["methods"] if m in _VARIANT_METHODS
+    ):
         return faces, None
     from ..preprocessing import StyleAggregator
 
     settings = _settings(config)
-    style = StyleAggregator(settings["style_method"], **settings["style_params"],
-                            random_state=config["random_state"]).fit(faces)
+    style = StyleAggregator(
+        settings["style_method"], **settings["style_params"], random_state=config["random_state"]
+    ).fit(faces)
     return faces, style.transform(faces)
 
 
@@ -284,18 +358,22 @@ def _figures(out, results, micro, teachers, faces, styled):
     for method, result in results.items():
         figure = result.plot_confusion_matrices(title=METHODS[method])
         figures[f"Confusion matrices: {METHODS[method]}"] = save_figure(
-            figure, out / "figures" / f"confusion_{method}.png")
+            figure, out / "figures" / f"confusion_{method}.png"
+        )
     if faces is None:
         return figures
     if styled is not None:
         from ..preprocessing import plot_style_grid
 
-        figure = plot_style_grid(faces, styled, micro.database,
-                                 figure=Figure(figsize=(9, 6), layout="constrained"))
+        figure = plot_style_grid(
+            faces, styled, micro.database, figure=Figure(figsize=(9, 6), layout="constrained")
+        )
         figures["Style aggregation: apex faces before and after"] = save_figure(
-            figure, out / "figures" / "style_aggregation.png")
+            figure, out / "figures" / "style_aggregation.png"
+        )
     figures["Attention maps of the apex teacher"] = save_figure(
-        _attention_figure(teachers["apex"], faces, micro), out / "figures" / "attention_maps.png")
+        _attention_figure(teachers["apex"], faces, micro), out / "figures" / "attention_maps.png"
+    )
     return figures
 
 

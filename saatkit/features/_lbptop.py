@@ -138,8 +138,16 @@ class LBPTOP(TransformerMixin, BaseEstimator):
         "n_jobs": [Integral, None],
     }
 
-    def __init__(self, radius=(1, 1, 4), n_neighbors=4, *, grid=(5, 5), norm="block",
-                 volume_shape=None, n_jobs=None):
+    def __init__(
+        self,
+        radius=(1, 1, 4),
+        n_neighbors=4,
+        *,
+        grid=(5, 5),
+        norm="block",
+        volume_shape=None,
+        n_jobs=None,
+    ):
         self.radius = radius
         self.n_neighbors = n_neighbors
         self.grid = grid
@@ -149,23 +157,38 @@ class LBPTOP(TransformerMixin, BaseEstimator):
 
     def _check_params(self):
         """``(radius, n_neighbors, grid)`` as tuples of ints, each element checked."""
+
         def check(name, interval, lengths, scalar=None):
-            return check_int_tuple(getattr(self, name), name, "LBPTOP", interval=interval,
-                                   lengths=lengths, scalar=scalar)
+            return check_int_tuple(
+                getattr(self, name),
+                name,
+                "LBPTOP",
+                interval=interval,
+                lengths=lengths,
+                scalar=scalar,
+            )
 
         if self.volume_shape is not None:
             check("volume_shape", _POSITIVE, (3, 4))
-        return (check("radius", _NATURAL, (3,)), check("n_neighbors", _NEIGHBORS, (3,), 3),
-                check("grid", _POSITIVE, (2,), 2))
+        return (
+            check("radius", _NATURAL, (3,)),
+            check("n_neighbors", _NEIGHBORS, (3,), 3),
+            check("grid", _POSITIVE, (2,), 2),
+        )
 
     def _volumes(self, X, reset):
         """Validate ``X``; return its volumes and, for a 2-D ``X``, how rows were read."""
-        if (isinstance(X, (list, tuple)) and len(X) > 0
-                and all(isinstance(v, np.ndarray) and v.ndim >= 3 for v in X)):
+        if (
+            isinstance(X, (list, tuple))
+            and len(X) > 0
+            and all(isinstance(v, np.ndarray) and v.ndim >= 3 for v in X)
+        ):
             if reset:
                 self._forget_2d()
-            return [check_array(v, allow_nd=True, dtype="numeric", input_name=f"X[{i}]")
-                    for i, v in enumerate(X)], None
+            return [
+                check_array(v, allow_nd=True, dtype="numeric", input_name=f"X[{i}]")
+                for i, v in enumerate(X)
+            ], None
         if (X.ndim if hasattr(X, "ndim") else np.asarray(X).ndim) <= 2:
             # Also 1-D and scalar X, for sklearn's usual "Reshape your data" error.
             X = validate_data(self, X, reset=reset, dtype="numeric")
@@ -173,9 +196,11 @@ class LBPTOP(TransformerMixin, BaseEstimator):
             where = None
             if shape is None:
                 shape = (X.shape[1], 1, 1)
-                where = (f"X has {X.shape[1]} feature(s) and volume_shape=None, so each row "
-                         f"is read as one pixel over {X.shape[1]} frames, shape {shape}; "
-                         "pass volume_shape=(T, H, W) to read rows as flattened volumes")
+                where = (
+                    f"X has {X.shape[1]} feature(s) and volume_shape=None, so each row "
+                    f"is read as one pixel over {X.shape[1]} frames, shape {shape}; "
+                    "pass volume_shape=(T, H, W) to read rows as flattened volumes"
+                )
             elif int(np.prod(shape)) != X.shape[1]:
                 raise ValueError(
                     f"X has {X.shape[1]} feature(s) per row, but volume_shape={tuple(shape)} "
@@ -224,8 +249,11 @@ class LBPTOP(TransformerMixin, BaseEstimator):
                     f"least {need}"
                 )
         if problems:
-            raise ValueError(f"{where}: volume of shape {volume.shape} is too small: "
-                             + "; ".join(problems) + ".")
+            raise ValueError(
+                f"{where}: volume of shape {volume.shape} is too small: "
+                + "; ".join(problems)
+                + "."
+            )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -287,8 +315,10 @@ class LBPTOP(TransformerMixin, BaseEstimator):
         _, counts, (rows, cols) = self._check_params()
         names = [
             f"b{r}_{c}_{plane}_code{code:0{len(str(2**p - 1))}d}"
-            for r in range(rows) for c in range(cols)
-            for plane, p in zip(PLANES, counts) for code in range(2**p)
+            for r in range(rows)
+            for c in range(cols)
+            for plane, p in zip(PLANES, counts)
+            for code in range(2**p)
         ]
         return np.asarray(names, dtype=object)
 

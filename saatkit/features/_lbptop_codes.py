@@ -99,8 +99,11 @@ def _fill_codes(volume, radius, offsets, codes):
     """
     border, rt = max(radius[0], radius[1]), radius[2]
     t_len, height, width = volume.shape
-    centre_slices = (slice(rt, t_len - rt), slice(border, height - border),
-                     slice(border, width - border))
+    centre_slices = (
+        slice(rt, t_len - rt),
+        slice(border, height - border),
+        slice(border, width - border),
+    )
     centre = volume[centre_slices]
     uses = Counter(tuple(o) for plane in offsets for o in plane.tolist())
     kept = {}
@@ -110,8 +113,9 @@ def _fill_codes(volume, radius, offsets, codes):
             offset = tuple(offset)
             bit = kept.pop(offset, None)
             if bit is None:
-                neighbour = volume[tuple(slice(s.start + d, s.stop + d)
-                                         for s, d in zip(centre_slices, offset))]
+                neighbour = volume[
+                    tuple(slice(s.start + d, s.stop + d) for s, d in zip(centre_slices, offset))
+                ]
                 bit = np.greater_equal(neighbour, centre).view(np.uint8)
             uses[offset] -= 1
             if uses[offset]:
@@ -147,12 +151,12 @@ def _layout(shape, radius, counts, grid):
     """
     offsets = tuple(neighbor_offsets(radius, counts))
     rows, cols = grid
-    blocks = (_block_index(shape[1], rows)[:, None] * cols
-              + _block_index(shape[2], cols)[None, :])
+    blocks = _block_index(shape[1], rows)[:, None] * cols + _block_index(shape[2], cols)[None, :]
     block_image = None
     if rows * cols <= 256:
-        block_image = np.ascontiguousarray(np.broadcast_to(
-            blocks.astype(np.uint8), (3 * shape[0],) + shape[1:])).reshape(-1, shape[2])
+        block_image = np.ascontiguousarray(
+            np.broadcast_to(blocks.astype(np.uint8), (3 * shape[0],) + shape[1:])
+        ).reshape(-1, shape[2])
     starts = np.cumsum([0] + [2**p for p in counts[:-1]])
     for array in (*offsets, blocks, block_image, starts):
         if array is not None:
@@ -171,12 +175,18 @@ def _block_counts(volume, radius, counts, grid):
         codes = np.empty((3,) + shape, dtype=np.uint8)
         _fill_codes(volume, radius, offsets, codes)
         codes += starts.astype(np.uint8)[:, None, None, None]
-        return cv2.calcHist([block_image, codes.reshape(-1, shape[2])], [0, 1], None,
-                            [n_blocks, n_bins], [0, n_blocks, 0, n_bins]).astype(np.float64)
+        return cv2.calcHist(
+            [block_image, codes.reshape(-1, shape[2])],
+            [0, 1],
+            None,
+            [n_blocks, n_bins],
+            [0, n_blocks, 0, n_bins],
+        ).astype(np.float64)
     codes = [np.empty(shape, dtype=np.uint8 if p <= 8 else np.uint16) for p in counts]
     _fill_codes(volume, radius, offsets, codes)
-    index = np.concatenate([(blocks * n_bins + start + code).ravel()
-                            for code, start in zip(codes, starts)])
+    index = np.concatenate(
+        [(blocks * n_bins + start + code).ravel() for code, start in zip(codes, starts)]
+    )
     hist = np.bincount(index, minlength=n_blocks * n_bins)
     return hist.reshape(n_blocks, n_bins).astype(np.float64)
 
@@ -187,7 +197,7 @@ def _histograms(volume, radius, counts, grid, norm):
     if norm == "block":
         start = 0
         for p in counts:
-            plane = hist[:, start:start + 2**p]
+            plane = hist[:, start : start + 2**p]
             plane /= plane.sum(axis=1, keepdims=True)
             start += 2**p
     features = hist.ravel()

@@ -20,15 +20,16 @@ _LABEL = re.compile(r"[0-9]+")
 def _check_labels(label, column, names):
     for value, name in zip(column, names):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-            raise TypeError(f"{label} of clip {name!r} is {value!r}; the log holds "
-                             "integer labels only.")
+            raise TypeError(
+                f"{label} of clip {name!r} is {value!r}; the log holds integer labels only."
+            )
 
 
 def _local_subject(database, subject):
     # saatkit subjects are unique across databases ("samm/006"); the log writes the
     # database and the subject as the database names it.
     prefix = f"{database}/"
-    return subject[len(prefix):] if subject.startswith(prefix) else subject
+    return subject[len(prefix) :] if subject.startswith(prefix) else subject
 
 
 def write_megc_log(path, database, subject, name, y_true, y_pred):
@@ -66,8 +67,10 @@ def write_megc_log(path, database, subject, name, y_true, y_pred):
     for label, column in zip(LOG_COLUMNS[:3], columns[:3]):
         for value in column:
             if not str(value) or any(ch.isspace() for ch in str(value)):
-                raise ValueError(f"{label} value {value!r} cannot be written: it is empty "
-                                 "or holds whitespace, which the log format uses as a separator.")
+                raise ValueError(
+                    f"{label} value {value!r} cannot be written: it is empty "
+                    "or holds whitespace, which the log format uses as a separator."
+                )
     if n == 0:
         raise ValueError("There are no predictions to write.")
     db, sub, clip, gt, pred = columns
@@ -88,8 +91,6 @@ def _parse_clip(fields, where, line):
     if not (_LABEL.fullmatch(fields[1]) and _LABEL.fullmatch(fields[2])):
         raise ValueError(f"{where}: labels must be non-negative integers, got {line!r}.")
     return fields[0], int(fields[1]), int(fields[2])
-
-
 
 
 def read_megc_log(path):
@@ -123,28 +124,35 @@ def read_megc_log(path):
             # EP02_01f: after the first header, a header names a known database.
             if len(fields) == 2 and (fold is None or fields[0] in databases):
                 if fold is not None and not fold[2]:
-                    raise ValueError(f"{where}: fold {' '.join(fold[:2])} (line {fold[3]}) "
-                                     "has no clip line.")
+                    raise ValueError(
+                        f"{where}: fold {' '.join(fold[:2])} (line {fold[3]}) has no clip line."
+                    )
                 fold = [fields[0], fields[1], 0, number]
                 databases.add(fields[0])
             elif len(fields) == 2:
-                raise ValueError(f"{where}: {line.strip()!r} is a clip line without its "
-                                 "prediction (expected 'video gt pred'), or a fold header "
-                                 f"of a database that is not one of {sorted(databases)}.")
+                raise ValueError(
+                    f"{where}: {line.strip()!r} is a clip line without its "
+                    "prediction (expected 'video gt pred'), or a fold header "
+                    f"of a database that is not one of {sorted(databases)}."
+                )
             elif len(fields) == 3:
                 if fold is None:
-                    raise ValueError(f"{where}: a prediction before any "
-                                     "'database subject' header line.")
+                    raise ValueError(
+                        f"{where}: a prediction before any 'database subject' header line."
+                    )
                 name, gt, pred = _parse_clip(fields, where, line.strip())
                 if (fold[0], fold[1], name) in seen:
-                    raise ValueError(f"{where}: clip {name} is listed twice in fold "
-                                     f"{fold[0]} {fold[1]}.")
+                    raise ValueError(
+                        f"{where}: clip {name} is listed twice in fold {fold[0]} {fold[1]}."
+                    )
                 seen.add((fold[0], fold[1], name))
                 fold[2] += 1
                 rows.append((fold[0], fold[1], name, gt, pred))
             else:
-                raise ValueError(f"{where}: expected 'database subject' or "
-                                 f"'video gt pred', got {line.strip()!r}.")
+                raise ValueError(
+                    f"{where}: expected 'database subject' or "
+                    f"'video gt pred', got {line.strip()!r}."
+                )
     if fold is not None and not fold[2]:
         raise ValueError(f"{path}, line {fold[3]}: fold {' '.join(fold[:2])} has no clip line.")
     return pd.DataFrame(rows, columns=LOG_COLUMNS).astype({"y_true": int, "y_pred": int})

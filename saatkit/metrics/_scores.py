@@ -45,10 +45,15 @@ def _check_labels(y_true, y_pred, labels):
     for name, y in (("y_true", y_true), ("y_pred", y_pred)):
         unknown = sorted({v for v in np.unique(y).tolist() if v not in known}, key=str)
         if unknown:
-            declared = ("the MEGC classes (0, 1, 2) = (negative, positive, surprise)"
-                        if default else f"labels {labels.tolist()}")
-            raise ValueError(f"{name} holds {unknown}, which are not among {declared}; "
-                             "pass labels= with the classes of your encoding.")
+            declared = (
+                "the MEGC classes (0, 1, 2) = (negative, positive, surprise)"
+                if default
+                else f"labels {labels.tolist()}"
+            )
+            raise ValueError(
+                f"{name} holds {unknown}, which are not among {declared}; "
+                "pass labels= with the classes of your encoding."
+            )
     return labels
 
 
@@ -82,8 +87,7 @@ _PER_CLASS = """``sklearn.metrics.{function}`` with ``average=None`` and ``zero_
         One score per class of ``labels``, in its order."""
 
 
-@Substitution(per_class=_PER_CLASS.format(function="f1_score", also=" and no prediction",
-                                          **_DOCS))
+@Substitution(per_class=_PER_CLASS.format(function="f1_score", also=" and no prediction", **_DOCS))
 def f1_per_class(y_true, y_pred, *, labels=None):
     """Per-class F1 = 2TP / (2TP + FP + FN), in the order of ``labels``.
 
@@ -204,7 +208,9 @@ uar_scorer.__doc__ = _SCORER_DOC.format(name="UAR", key="uar")
 war_scorer = make_scorer(war_score)
 war_scorer.__doc__ = _SCORER_DOC.format(name="WAR (accuracy)", key="war").replace(
     "\nThe MEGC classes ``(0, 1, 2)``; for another encoding make one with\n"
-    "``make_scorer(war_score, labels=[...])``. ", "\n")
+    "``make_scorer(war_score, labels=[...])``. ",
+    "\n",
+)
 
 SCORERS = {"uf1": uf1_scorer, "uar": uar_scorer, "war": war_scorer}
 """dict: the scorers :func:`get_scorer` knows by name besides scikit-learn's."""

@@ -53,8 +53,7 @@ class ImageClassifier(NeuralNetClassifier):
 
     _default_depth = 20
 
-    def __init__(self, module, *, init_std, recalibrate_bn, class_weight, random_state,
-                 **kwargs):
+    def __init__(self, module, *, init_std, recalibrate_bn, class_weight, random_state, **kwargs):
         # skorch refuses torch objects set as attributes after its __init__,
         # so our own parameters go first.
         self.init_std = init_std
@@ -263,8 +262,7 @@ class ImageClassifier(NeuralNetClassifier):
         expected = getattr(self, "n_channels_in_", None)
         if expected is not None and n_channels(X) != expected:
             raise ValueError(
-                f"X has {n_channels(X)} channel(s) but the network was fitted on "
-                f"{expected}."
+                f"X has {n_channels(X)} channel(s) but the network was fitted on {expected}."
             )
         if y is not None:
             y = self._encode_labels(y)

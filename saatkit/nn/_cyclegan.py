@@ -78,9 +78,7 @@ class ResnetGenerator(nn.Module):
         layers += [ResnetBlock(width) for _ in range(n_blocks)]
         for _ in range(2):
             layers += [
-                nn.ConvTranspose2d(
-                    width, width // 2, 3, stride=2, padding=1, output_padding=1
-                ),
+                nn.ConvTranspose2d(width, width // 2, 3, stride=2, padding=1, output_padding=1),
                 _instance_norm(width // 2),
                 nn.ReLU(inplace=True),
             ]
@@ -233,9 +231,7 @@ class CycleGAN(nn.Module):
             *self.discriminator_b.parameters(),
         ]
         self.optimizer_g = torch.optim.Adam(generators, lr=lr, betas=betas)
-        self.optimizer_d = torch.optim.Adam(
-            discriminators, lr=lr, betas=betas
-        )
+        self.optimizer_d = torch.optim.Adam(discriminators, lr=lr, betas=betas)
 
     @staticmethod
     def _gan_loss(scores, real):
@@ -268,18 +264,12 @@ class CycleGAN(nn.Module):
         losses = {
             "G_A": self._gan_loss(self.discriminator_a(fake_b), True),
             "G_B": self._gan_loss(self.discriminator_b(fake_a), True),
-            "cycle_A": self.cycle_weight
-            * F.l1_loss(self.generator_b(fake_b), real_a),
-            "cycle_B": self.cycle_weight
-            * F.l1_loss(self.generator_a(fake_a), real_b),
+            "cycle_A": self.cycle_weight * F.l1_loss(self.generator_b(fake_b), real_a),
+            "cycle_B": self.cycle_weight * F.l1_loss(self.generator_a(fake_a), real_b),
         }
         if self.identity_weight > 0:
-            losses["idt_A"] = self.identity_weight * F.l1_loss(
-                self.generator_a(real_b), real_b
-            )
-            losses["idt_B"] = self.identity_weight * F.l1_loss(
-                self.generator_b(real_a), real_a
-            )
+            losses["idt_A"] = self.identity_weight * F.l1_loss(self.generator_a(real_b), real_b)
+            losses["idt_B"] = self.identity_weight * F.l1_loss(self.generator_b(real_a), real_a)
         else:
             zero = real_a.new_zeros(())
             losses["idt_A"] = losses["idt_B"] = zero
@@ -367,8 +357,7 @@ def train_cyclegan(model, images_a, images_b, *, max_epochs, batch_size, rng, ve
         if verbose > 0:
             losses = "  ".join(f"{name} {record[name]:.3f}" for name in LOSS_NAMES)
             print(
-                f"CycleGAN epoch {epoch + 1}/{max_epochs}  {losses}"
-                f"  ({record['duration']:.1f}s)",
+                f"CycleGAN epoch {epoch + 1}/{max_epochs}  {losses}  ({record['duration']:.1f}s)",
                 flush=True,
             )
     model.eval()

@@ -13,8 +13,7 @@ def _check_filters(filters):
         isinstance(filters, (list, tuple))
         and len(filters) > 0
         and all(
-            isinstance(f, numbers.Integral) and not isinstance(f, bool) and f > 0
-            for f in filters
+            isinstance(f, numbers.Integral) and not isinstance(f, bool) and f > 0 for f in filters
         )
     )
     if not valid:
@@ -33,8 +32,9 @@ class _SplitStreams(nn.Module):
     def __init__(self, in_channels, out_channels, n_streams, kernel_size, padding):
         super().__init__()
         self.streams = nn.ModuleList(
-            nn.Conv2d(in_channels // n_streams, out_channels // n_streams, kernel_size,
-                      padding=padding)
+            nn.Conv2d(
+                in_channels // n_streams, out_channels // n_streams, kernel_size, padding=padding
+            )
             for _ in range(n_streams)
         )
 
@@ -131,14 +131,16 @@ class STSTNet(StagedNet):
         # faster on a CPU than three narrow ones.
         n_maps = sum(stream_filters)
         self.stem = nn.Identity()
-        self.stages = nn.ModuleList([
-            nn.Sequential(
-                nn.Conv2d(in_channels, n_maps, kernel_size=3, padding=2),
-                nn.ReLU(),
-                nn.BatchNorm2d(n_maps),
-                nn.MaxPool2d(kernel_size=3, stride=3, padding=1),
-            )
-        ])
+        self.stages = nn.ModuleList(
+            [
+                nn.Sequential(
+                    nn.Conv2d(in_channels, n_maps, kernel_size=3, padding=2),
+                    nn.ReLU(),
+                    nn.BatchNorm2d(n_maps),
+                    nn.MaxPool2d(kernel_size=3, stride=3, padding=1),
+                )
+            ]
+        )
         self.head = nn.Sequential(
             nn.Dropout(dropout),
             nn.AdaptiveAvgPool2d(5),

@@ -4,9 +4,7 @@ import numpy as np
 import torch
 from skorch.dataset import Dataset
 
-_LAYOUTS = (
-    "uint8 images (n, H, W, C) or (n, H, W), or float arrays (n, C, H, W) or (n, H, W)"
-)
+_LAYOUTS = "uint8 images (n, H, W, C) or (n, H, W), or float arrays (n, C, H, W) or (n, H, W)"
 
 
 def check_images(X, name="X"):

@@ -49,8 +49,9 @@ def _downsample():
 
 def _conv(in_channels, out_channels, kernel, batch_norm):
     """A "same" convolution, batch-normalised when ``batch_norm``, and a ReLU."""
-    layers = [nn.Conv2d(in_channels, out_channels, kernel, padding=kernel // 2,
-                        bias=not batch_norm)]
+    layers = [
+        nn.Conv2d(in_channels, out_channels, kernel, padding=kernel // 2, bias=not batch_norm)
+    ]
     if batch_norm:
         layers.append(nn.BatchNorm2d(out_channels))
     return [*layers, nn.ReLU()]

@@ -242,9 +242,7 @@ class AttentionTransferClassifier(ImageClassifier):
 
     def infer(self, x, **fit_params):
         """Forward a batch; return the logits and the selected student maps."""
-        logits, *stages = self.module_(
-            self._network_input(x), return_stages=True, **fit_params
-        )
+        logits, *stages = self.module_(self._network_input(x), return_stages=True, **fit_params)
         p = self._attention_p()
         stages = select_stages(stages, self.student_stages, "student_stages")
         return (logits, *(attention_map(stage, p) for stage in stages))

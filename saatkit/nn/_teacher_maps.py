@@ -32,8 +32,9 @@ def memory_location(memory):
 def maps_folder(location, teacher, p, stages, images):
     """The folder of one teacher's maps of images shaped like ``images[0]``."""
     weights = [value.detach().cpu().numpy() for value in teacher.state_dict().values()]
-    key = joblib.hash([type(teacher).__qualname__, weights, float(p), stages,
-                       images.dtype.str, images.shape[1:]])
+    key = joblib.hash(
+        [type(teacher).__qualname__, weights, float(p), stages, images.dtype.str, images.shape[1:]]
+    )
     return Path(location) / "saatkit-teacher-maps" / key
 
 
@@ -79,8 +80,10 @@ def cached_maps(folder, images, compute, device):
         computed = [stage.cpu().numpy().astype(np.float32) for stage in compute(images[missing])]
         if shapes is None:
             shapes = [stage.shape[1:] for stage in computed]
-            atomic_write(folder / "stages.json",
-                         lambda tmp: Path(tmp).write_text(json.dumps([list(s) for s in shapes])))
+            atomic_write(
+                folder / "stages.json",
+                lambda tmp: Path(tmp).write_text(json.dumps([list(s) for s in shapes])),
+            )
         flat = np.concatenate([stage.reshape(len(missing), -1) for stage in computed], axis=1)
         for row, i in enumerate(missing):
             stored[keys[i]] = flat[row]
@@ -88,6 +91,6 @@ def cached_maps(folder, images, compute, device):
     joined = np.stack([stored[key] for key in keys])
     maps, start = [], 0
     for h, w in shapes:
-        maps.append(torch.as_tensor(joined[:, start:start + h * w].reshape(-1, h, w)).to(device))
+        maps.append(torch.as_tensor(joined[:, start : start + h * w].reshape(-1, h, w)).to(device))
         start += h * w
     return maps

@@ -6,9 +6,19 @@ from ._presets import FLOW_NETWORKS, flow_network, preset_settings, training_par
 from ._steps import face_steps, flow_step
 
 
-def make_flow_pipeline(network="ststnet", *, preset="demo", cropper=None, spotter=None,
-                       memory=None, n_jobs=None, random_state=0, device="cpu", verbose=0,
-                       **overrides):
+def make_flow_pipeline(
+    network="ststnet",
+    *,
+    preset="demo",
+    cropper=None,
+    spotter=None,
+    memory=None,
+    n_jobs=None,
+    random_state=0,
+    device="cpu",
+    verbose=0,
+    **overrides,
+):
     """A network of the optical-flow family as one Pipeline from clips to classes.
 
     The steps are ``crop`` (:class:`~saatkit.preprocessing.FaceCropper` at
@@ -68,10 +78,21 @@ def make_flow_pipeline(network="ststnet", *, preset="demo", cropper=None, spotte
         module=flow_network(network),
         # The flow networks' papers train from the framework's default initialisation.
         init_std=None,
-        **training_params(settings, network, random_state=random_state, device=device,
-                          verbose=verbose),
+        **training_params(
+            settings, network, random_state=random_state, device=device, verbose=verbose
+        ),
     )
-    return Pipeline([*face_steps(settings, output="pair", cropper=cropper, spotter=spotter,
-                                 memory=memory, n_jobs=n_jobs),
-                     flow_step(settings, components=components, n_jobs=n_jobs),
-                     ("classifier", classifier)])
+    return Pipeline(
+        [
+            *face_steps(
+                settings,
+                output="pair",
+                cropper=cropper,
+                spotter=spotter,
+                memory=memory,
+                n_jobs=n_jobs,
+            ),
+            flow_step(settings, components=components, n_jobs=n_jobs),
+            ("classifier", classifier),
+        ]
+    )

@@ -8,9 +8,20 @@ from ..features import LBPTOP
 from ..preprocessing import FaceCropper, TemporalInterpolator
 
 
-def make_lbptop_pipeline(*, cropper=None, svm=None, output_size=128, n_frames=10,
-                         radius=(1, 1, 4), n_neighbors=4, grid=(5, 5), norm="block",
-                         resampler=None, n_jobs=None, memory=None):
+def make_lbptop_pipeline(
+    *,
+    cropper=None,
+    svm=None,
+    output_size=128,
+    n_frames=10,
+    radius=(1, 1, 4),
+    n_neighbors=4,
+    grid=(5, 5),
+    norm="block",
+    resampler=None,
+    n_jobs=None,
+    memory=None,
+):
     """The MEGC 2019 baseline: face crop, TIM(10), LBP-TOP, linear SVM.
 
     Steps ``"crop"`` (:class:`~saatkit.preprocessing.FaceCropper`), ``"tim"``
@@ -79,8 +90,7 @@ def make_lbptop_pipeline(*, cropper=None, svm=None, output_size=128, n_frames=10
     (['crop', 'tim', 'lbptop', 'svm'], (6,))
     """
     if cropper is None:
-        cropper = FaceCropper(output_size=output_size, color="grey", memory=memory,
-                              n_jobs=n_jobs)
+        cropper = FaceCropper(output_size=output_size, color="grey", memory=memory, n_jobs=n_jobs)
     if svm is None:
         svm = SVC(kernel="linear", C=1.0)
     steps = [

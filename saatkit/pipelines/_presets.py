@@ -47,8 +47,11 @@ def _variant_methods():
 
 #: Every method a run can evaluate: key -> display name. ``VARIANT`` classifies apex
 #: frames (the paper), ``VARIANT-flow`` onset -> apex optical flow.
-METHODS = {"lbptop": "LBP-TOP", **{k: v for k, (v, _) in FLOW_NETWORKS.items()},
-           **_variant_methods()}
+METHODS = {
+    "lbptop": "LBP-TOP",
+    **{k: v for k, (v, _) in FLOW_NETWORKS.items()},
+    **_variant_methods(),
+}
 
 
 def split_method(method):
@@ -77,8 +80,10 @@ def split_method(method):
         return method[: -len("-flow")], "flow"
     if method in VARIANTS:
         return method, "apex"
-    raise ValueError(f"{method!r} is not an ablation method; choose from "
-                     f"{[m for m in METHODS if m not in FLOW_NETWORKS and m != 'lbptop']}.")
+    raise ValueError(
+        f"{method!r} is not an ablation method; choose from "
+        f"{[m for m in METHODS if m not in FLOW_NETWORKS and m != 'lbptop']}."
+    )
 
 
 _RESNET_DEPTHS = (20, 32, 38, 50, 56, 110)
@@ -112,10 +117,13 @@ def teacher_network(name):
     """
     from ..nn import CifarResNet, SmallAlexNet, SmallVGG16
 
-    networks = {"alexnet": (SmallAlexNet, {}), "vgg16": (SmallVGG16, {}),
-                **{f"resnet-{depth}": (CifarResNet, {"depth": depth})
-                   for depth in _RESNET_DEPTHS}}
+    networks = {
+        "alexnet": (SmallAlexNet, {}),
+        "vgg16": (SmallVGG16, {}),
+        **{f"resnet-{depth}": (CifarResNet, {"depth": depth}) for depth in _RESNET_DEPTHS},
+    }
     return networks[name]
+
 
 #: Named settings. "paper" follows Zhou et al. (2019) where the paper says (256x256
 #: faces, ResNet-110 teacher, batches of 64 and 16, learning rate 1e-4, N(0, 0.02)
@@ -181,8 +189,13 @@ PRESETS = {
         "offapexnet_batch_size": 256,
         "offapexnet_lr": 1e-4,
         "style_method": "cyclegan",
-        "style_params": {"image_size": 256, "n_filters": 64, "n_blocks": 9, "max_epochs": 200,
-                         "batch_size": 1},
+        "style_params": {
+            "image_size": 256,
+            "n_filters": 64,
+            "n_blocks": 9,
+            "max_epochs": 200,
+            "batch_size": 1,
+        },
         "n_expressions": 16478,
         "init_std": 0.02,
     },
@@ -234,7 +247,13 @@ def preset_settings(preset, overrides):
 def training_params(settings, name, *, random_state, device, verbose):
     """Keyword arguments of a classifier trained with the settings ``NAME_epochs``,
     ``NAME_batch_size`` and ``NAME_lr``, on the three MEGC classes, balanced."""
-    return {"max_epochs": settings[f"{name}_epochs"],
-            "batch_size": settings[f"{name}_batch_size"], "lr": settings[f"{name}_lr"],
-            "classes": [0, 1, 2], "class_weight": "balanced", "random_state": random_state,
-            "device": device, "verbose": verbose}
+    return {
+        "max_epochs": settings[f"{name}_epochs"],
+        "batch_size": settings[f"{name}_batch_size"],
+        "lr": settings[f"{name}_lr"],
+        "classes": [0, 1, 2],
+        "class_weight": "balanced",
+        "random_state": random_state,
+        "device": device,
+        "verbose": verbose,
+    }

@@ -17,8 +17,9 @@ from ._presets import (
 from ._steps import face_steps, flow_step
 
 
-def make_teacher(name=None, *, preset="demo", random_state=0, device="cpu", verbose=0,
-                 **overrides):
+def make_teacher(
+    name=None, *, preset="demo", random_state=0, device="cpu", verbose=0, **overrides
+):
     """An unfitted teacher candidate of the paper's Table 2.
 
     Parameters
@@ -55,8 +56,9 @@ def make_teacher(name=None, *, preset="demo", random_state=0, device="cpu", verb
         # one image; every candidate drops the incomplete last batch (another one each
         # epoch, as batches are shuffled), so that any size of auxiliary set trains.
         iterator_train__drop_last=True,
-        **training_params(settings, "teacher", random_state=random_state, device=device,
-                          verbose=verbose),
+        **training_params(
+            settings, "teacher", random_state=random_state, device=device, verbose=verbose
+        ),
     )
 
 
@@ -67,9 +69,22 @@ def _frozen(estimator):
     return FrozenEstimator(estimator)
 
 
-def make_saat_pipeline(teacher, *, variant="sa-at", input="apex", preset="demo", style=None,
-                       cropper=None, spotter=None, memory=None, n_jobs=None, random_state=0,
-                       device="cpu", verbose=0, **overrides):
+def make_saat_pipeline(
+    teacher,
+    *,
+    variant="sa-at",
+    input="apex",
+    preset="demo",
+    style=None,
+    cropper=None,
+    spotter=None,
+    memory=None,
+    n_jobs=None,
+    random_state=0,
+    device="cpu",
+    verbose=0,
+    **overrides,
+):
     """SA-AT (or one of its ablation variants) as one Pipeline from clips to classes.
 
     With the paper's apex input the steps are ``crop``
@@ -155,13 +170,25 @@ def make_saat_pipeline(teacher, *, variant="sa-at", input="apex", preset="demo",
     if not aggregated:
         style_step = "passthrough"
     elif style is None:
-        style_step = StyleAggregator(method=settings["style_method"], **settings["style_params"],
-                                     random_state=random_state, device=device)
+        style_step = StyleAggregator(
+            method=settings["style_method"],
+            **settings["style_params"],
+            random_state=random_state,
+            device=device,
+        )
     else:
         style_step = _frozen(style)
-    steps = [*face_steps(settings, output="pair" if input == "flow" else "frame",
-                         cropper=cropper, spotter=spotter, memory=memory, n_jobs=n_jobs),
-             ("style", style_step)]
+    steps = [
+        *face_steps(
+            settings,
+            output="pair" if input == "flow" else "frame",
+            cropper=cropper,
+            spotter=spotter,
+            memory=memory,
+            n_jobs=n_jobs,
+        ),
+        ("style", style_step),
+    ]
     if input == "flow":
         steps.append(flow_step(settings, n_jobs=n_jobs))
     if attention:
@@ -192,8 +219,9 @@ def _student(teacher, settings, random_state, device, verbose, memory):
         module__depth=settings["student_depth"],
         beta=settings["beta"],
         init_std=settings["init_std"],
-        **training_params(settings, "student", random_state=random_state, device=device,
-                          verbose=verbose),
+        **training_params(
+            settings, "student", random_state=random_state, device=device, verbose=verbose
+        ),
     )
 
 

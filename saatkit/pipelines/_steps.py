@@ -12,8 +12,13 @@ def face_steps(settings, *, output, cropper=None, spotter=None, memory=None, n_j
     if cropper is None:
         cropper = FaceCropper(output_size=settings["crop_size"], memory=memory, n_jobs=n_jobs)
     if spotter is None:
-        spotter = ApexSpotter(method=settings["apex_method"], fallback=settings["apex_fallback"],
-                              output=output, memory=memory, n_jobs=n_jobs)
+        spotter = ApexSpotter(
+            method=settings["apex_method"],
+            fallback=settings["apex_fallback"],
+            output=output,
+            memory=memory,
+            n_jobs=n_jobs,
+        )
     size = settings["face_size" if output == "frame" else "flow_face_size"]
     return [("crop", cropper), ("apex", spotter), ("resize", ImageResizer(size))]
 
@@ -22,6 +27,13 @@ def flow_step(settings, *, components=("u", "v", "strain"), n_jobs=None):
     """The ``flow`` step of the preset's method, size and scaling."""
     from ..preprocessing import OpticalFlow
 
-    return ("flow", OpticalFlow(settings["flow_method"], output_size=settings["flow_size"],
-                                components=components, normalize=settings["flow_normalize"],
-                                n_jobs=n_jobs))
+    return (
+        "flow",
+        OpticalFlow(
+            settings["flow_method"],
+            output_size=settings["flow_size"],
+            components=components,
+            normalize=settings["flow_normalize"],
+            n_jobs=n_jobs,
+        ),
+    )

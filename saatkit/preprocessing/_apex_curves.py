@@ -67,8 +67,12 @@ def face_regions(frame, detector="dlib", detection_size=640):
     regions = {}
     for name, indices in REGIONS.items():
         (x0, y0), (x1, y1) = points[list(indices)].min(0) - pad, points[list(indices)].max(0) + pad
-        box = (max(0, int(np.floor(x0))), max(0, int(np.floor(y0))),
-               min(w, int(np.ceil(x1))), min(h, int(np.ceil(y1))))
+        box = (
+            max(0, int(np.floor(x0))),
+            max(0, int(np.floor(y0))),
+            min(w, int(np.ceil(x1))),
+            min(h, int(np.ceil(y1))),
+        )
         if box[2] - box[0] < 4 or box[3] - box[1] < 4:
             raise ValueError(
                 f"The {name} region {box} found from the landmarks lies outside the "
@@ -100,10 +104,14 @@ def _batches(n):
 
 def _histograms(greys, regions, points, radius, method):
     """LBP histograms of shape (n_frames, n_regions, n_bins)."""
-    return np.stack([
-        np.stack([lbp_histogram(grey, box, points, radius, method) for box in regions.values()])
-        for grey in greys
-    ])
+    return np.stack(
+        [
+            np.stack(
+                [lbp_histogram(grey, box, points, radius, method) for box in regions.values()]
+            )
+            for grey in greys
+        ]
+    )
 
 
 def _curve_lbp(clip, *, lbp_points, lbp_radius, lbp_method, detector, detection_size):
@@ -131,8 +139,9 @@ def _curve_frame_difference(clip):
         yield positions, frames, np.abs(greys - reference).mean(axis=(1, 2)) / 255.0
 
 
-def _spot_clip(clip, *, method, fallback, lbp_points, lbp_radius, lbp_method, detector,
-               detection_size):
+def _spot_clip(
+    clip, *, method, fallback, lbp_points, lbp_radius, lbp_method, detector, detection_size
+):
     """Apex position, d(i) curve and apex frame of one clip (cached per clip)."""
     n = len(clip)
     if method == "annotated":
@@ -142,9 +151,14 @@ def _spot_clip(clip, *, method, fallback, lbp_points, lbp_radius, lbp_method, de
     if method == "middle":
         return n // 2, np.full(n, np.nan), clip.read([n // 2])[0]
     if method == "lbp":
-        curve = _curve_lbp(clip, lbp_points=lbp_points, lbp_radius=lbp_radius,
-                           lbp_method=lbp_method, detector=detector,
-                           detection_size=detection_size)
+        curve = _curve_lbp(
+            clip,
+            lbp_points=lbp_points,
+            lbp_radius=lbp_radius,
+            lbp_method=lbp_method,
+            detector=detector,
+            detection_size=detection_size,
+        )
     else:
         curve = _curve_frame_difference(clip)
     d = np.zeros(n)

@@ -137,9 +137,20 @@ class ApexSpotter(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
         "output": [StrOptions(set(OUTPUTS))],
     }
 
-    def __init__(self, method="lbp", *, fallback="lbp", lbp_points=8, lbp_radius=1,
-                 lbp_method="nri_uniform", detector="dlib", detection_size=640, memory=None,
-                 n_jobs=None, output="frame"):
+    def __init__(
+        self,
+        method="lbp",
+        *,
+        fallback="lbp",
+        lbp_points=8,
+        lbp_radius=1,
+        lbp_method="nri_uniform",
+        detector="dlib",
+        detection_size=640,
+        memory=None,
+        n_jobs=None,
+        output="frame",
+    ):
         self.method = method
         self.fallback = fallback
         self.lbp_points = lbp_points
@@ -153,9 +164,13 @@ class ApexSpotter(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
 
     def _params(self):
         return dict(
-            method=self.method, fallback=self.fallback, lbp_points=int(self.lbp_points),
-            lbp_radius=float(self.lbp_radius), lbp_method=self.lbp_method,
-            detector=self.detector, detection_size=self.detection_size,
+            method=self.method,
+            fallback=self.fallback,
+            lbp_points=int(self.lbp_points),
+            lbp_radius=float(self.lbp_radius),
+            lbp_method=self.lbp_method,
+            detector=self.detector,
+            detection_size=self.detection_size,
         )
 
     def spot(self, clip):

@@ -66,11 +66,17 @@ def _find_face(clip, *, reference, detector, detection_size, track):
         return None, None, position, frame.shape[:2], None
     checked, second = None, _check_position(clip, position) if track else None
     if second is not None:
-        found, _ = detect_faces(clip.read([second])[0], detector=detector,
-                                detection_size=detection_size)
+        found, _ = detect_faces(
+            clip.read([second])[0], detector=detector, detection_size=detection_size
+        )
         checked = (second, tuple(float(v) for v in found[0]) if len(found) else None)
-    return (tuple(float(v) for v in boxes[0]), float(scores[0]), position, frame.shape[:2],
-            checked)
+    return (
+        tuple(float(v) for v in boxes[0]),
+        float(scores[0]),
+        position,
+        frame.shape[:2],
+        checked,
+    )
 
 
 def _tracking_problem(checked, crop):
@@ -80,8 +86,9 @@ def _tracking_problem(checked, crop):
     position, box = checked
     if box is None:
         return f"no face on frame {position}"
-    inside = (max(0.0, min(box[2], crop[2]) - max(box[0], crop[0]))
-              * max(0.0, min(box[3], crop[3]) - max(box[1], crop[1])))
+    inside = max(0.0, min(box[2], crop[2]) - max(box[0], crop[0])) * max(
+        0.0, min(box[3], crop[3]) - max(box[1], crop[1])
+    )
     area = (box[2] - box[0]) * (box[3] - box[1])
     # Half the face outside the crop: the crop no longer holds the face.
     if area > 0 and inside / area < 0.5:
@@ -114,8 +121,9 @@ _POSITIVE = Interval(Integral, 1, None, closed="left")
 
 def _output_size(output_size):
     """``(height, width)`` of an ``output_size`` given as one int or a pair."""
-    return check_int_tuple(output_size, "output_size", "FaceCropper", interval=_POSITIVE,
-                           lengths=(2,), scalar=2)
+    return check_int_tuple(
+        output_size, "output_size", "FaceCropper", interval=_POSITIVE, lengths=(2,), scalar=2
+    )
 
 
 class FaceBoxes(NamedTuple):
@@ -232,9 +240,20 @@ class FaceCropper(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
         **MAP_CLIPS_CONSTRAINTS,
     }
 
-    def __init__(self, detector="yunet", *, detection_size=640, reference="onset", margin=0.1,
-                 output_size=256, color="rgb", on_missing="raise", track=True, memory=None,
-                 n_jobs=None):
+    def __init__(
+        self,
+        detector="yunet",
+        *,
+        detection_size=640,
+        reference="onset",
+        margin=0.1,
+        output_size=256,
+        color="rgb",
+        on_missing="raise",
+        track=True,
+        memory=None,
+        n_jobs=None,
+    ):
         self.detector = detector
         self.detection_size = detection_size
         self.reference = reference
@@ -275,8 +294,12 @@ class FaceCropper(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
                         f"{_describe(clip)}, which has {len(clip)} frames."
                     )
         found = self._map_clips(
-            _find_face, clips, reference=reference, detector=self.detector,
-            detection_size=self.detection_size, track=self.track,
+            _find_face,
+            clips,
+            reference=reference,
+            detector=self.detector,
+            detection_size=self.detection_size,
+            track=self.track,
         )
         boxes, scores, fallbacks = [], [], []
         for clip, (box, score, position, frame_shape, _) in zip(clips, found):
@@ -297,11 +320,16 @@ class FaceCropper(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
             warnings.warn(
                 f"No face found in {len(fallbacks)} clip(s), centre-cropped instead: "
                 f"{fallbacks[:10]}{' ...' if len(fallbacks) > 10 else ''}.",
-                FaceNotFoundWarning, stacklevel=2,
+                FaceNotFoundWarning,
+                stacklevel=2,
             )
         untracked = self._check_tracking(clips, found, boxes)
-        return FaceBoxes(np.array(boxes, dtype=np.int64).reshape(-1, 4),
-                         np.array(scores, dtype=np.float64), fallbacks, untracked)
+        return FaceBoxes(
+            np.array(boxes, dtype=np.int64).reshape(-1, 4),
+            np.array(scores, dtype=np.float64),
+            fallbacks,
+            untracked,
+        )
 
     def transform(self, X):
         """Crop each clip to the face on its reference frame.
@@ -318,18 +346,23 @@ class FaceCropper(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
         """
         boxes = self.locate(X).boxes
         size = _output_size(self.output_size)
-        return [clip.crop(tuple(int(v) for v in box), size, self.color)
-                for clip, box in zip(X, boxes)]
+        return [
+            clip.crop(tuple(int(v) for v in box), size, self.color) for clip, box in zip(X, boxes)
+        ]
 
     @staticmethod
     def _check_tracking(clips, found, boxes):
-        problems = [(clip.name, _tracking_problem(result[4], box))
-                    for clip, result, box in zip(clips, found, boxes)]
+        problems = [
+            (clip.name, _tracking_problem(result[4], box))
+            for clip, result, box in zip(clips, found, boxes)
+        ]
         problems = [(name, problem) for name, problem in problems if problem]
         if problems:
             listed = "; ".join(f"{name}: {problem}" for name, problem in problems[:10])
             warnings.warn(
                 f"The face left its crop in {len(problems)} clip(s) (listed by "
                 f"FaceCropper.locate): {listed}{' ...' if len(problems) > 10 else ''}.",
-                FaceTrackingWarning, stacklevel=3)
+                FaceTrackingWarning,
+                stacklevel=3,
+            )
         return [name for name, _ in problems]

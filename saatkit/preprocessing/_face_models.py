@@ -64,7 +64,10 @@ def _detect_haar(image):
     grey = cv2.equalizeHist(_as_grey(image))
     side = min(grey.shape)
     rects, _, weights = _cascade().detectMultiScale3(
-        grey, scaleFactor=1.1, minNeighbors=5, minSize=(max(20, side // 12),) * 2,
+        grey,
+        scaleFactor=1.1,
+        minNeighbors=5,
+        minSize=(max(20, side // 12),) * 2,
         outputRejectLevels=True,
     )
     if len(rects) == 0:
@@ -88,8 +91,9 @@ def _detect_dlib(image):
     # One upsampling lets HOG (whose window is 80 px) find faces down to ~40 px.
     upsample = 1 if max(image.shape[:2]) <= 400 else 0
     rects, scores, _ = _hog_detector().run(image, upsample, 0.0)
-    boxes = np.array([[r.left(), r.top(), r.right() + 1, r.bottom() + 1] for r in rects],
-                     dtype=np.float64).reshape(-1, 4)
+    boxes = np.array(
+        [[r.left(), r.top(), r.right() + 1, r.bottom() + 1] for r in rects], dtype=np.float64
+    ).reshape(-1, 4)
     return boxes, np.asarray(scores, dtype=np.float64)
 
 

@@ -96,9 +96,7 @@ def check_components(components):
     """``components`` as a tuple of distinct names among :data:`COMPONENTS`."""
     components = tuple(components)
     if not components or any(c not in COMPONENTS for c in components):
-        raise ValueError(
-            f"components must name one or more of {COMPONENTS}, got {components!r}."
-        )
+        raise ValueError(f"components must name one or more of {COMPONENTS}, got {components!r}.")
     if len(set(components)) != len(components):
         raise ValueError(f"components must not repeat a name, got {components!r}.")
     return components

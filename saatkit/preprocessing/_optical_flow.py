@@ -72,8 +72,16 @@ def _flow_image(onset, apex, *, method, output_size, components, normalize, para
     {"onset": ["array-like"], "apex": ["array-like"], **_CONSTRAINTS},
     prefer_skip_nested_validation=True,
 )
-def flow_image(onset, apex, *, method="tvl1", output_size=28, components=("u", "v", "strain"),
-               normalize="minmax", method_params=None):
+def flow_image(
+    onset,
+    apex,
+    *,
+    method="tvl1",
+    output_size=28,
+    components=("u", "v", "strain"),
+    normalize="minmax",
+    method_params=None,
+):
     """The optical-flow image of one pair of frames, from ``onset`` to ``apex``.
 
     This is what :class:`OpticalFlow` computes for each clip, for an image pair that is
@@ -108,8 +116,12 @@ def flow_image(onset, apex, *, method="tvl1", output_size=28, components=("u", "
     u 1.0 px, |v| 0.0 px
     """
     return _flow_image(
-        onset, apex, method=method, output_size=int(output_size),
-        components=check_components(components), normalize=normalize,
+        onset,
+        apex,
+        method=method,
+        output_size=int(output_size),
+        components=check_components(components),
+        normalize=normalize,
         params=check_method_params(method, method_params),
     )
 
@@ -295,8 +307,17 @@ class OpticalFlow(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
         **MAP_CLIPS_CONSTRAINTS,
     }
 
-    def __init__(self, method="tvl1", *, output_size=28, components=("u", "v", "strain"),
-                 normalize="minmax", method_params=None, memory=None, n_jobs=None):
+    def __init__(
+        self,
+        method="tvl1",
+        *,
+        output_size=28,
+        components=("u", "v", "strain"),
+        normalize="minmax",
+        method_params=None,
+        memory=None,
+        n_jobs=None,
+    ):
         self.method = method
         self.output_size = output_size
         self.components = components
@@ -309,8 +330,10 @@ class OpticalFlow(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
         """The checked parameters of :func:`_flow_image`."""
         self._validate_params()
         return {
-            "method": self.method, "output_size": int(self.output_size),
-            "components": check_components(self.components), "normalize": self.normalize,
+            "method": self.method,
+            "output_size": int(self.output_size),
+            "components": check_components(self.components),
+            "normalize": self.normalize,
             "params": check_method_params(self.method, self.method_params),
         }
 

@@ -92,15 +92,23 @@ class ImageResizer(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
                 f"got shape {X.shape}."
             )
         size = int(self.output_size)
-        lead, (h, w), tail = X.shape[:spatial], X.shape[spatial:spatial + 2], X.shape[spatial + 2:]
+        lead, (h, w), tail = (
+            X.shape[:spatial],
+            X.shape[spatial : spatial + 2],
+            X.shape[spatial + 2 :],
+        )
         if (h, w) == (size, size):
             return X.copy()
         flat = X.reshape(-1, h, w, *tail)
         interpolation = cv2.INTER_AREA if size < min(h, w) else cv2.INTER_LINEAR
-        out = np.stack([
-            cv2.resize(image, (size, size), interpolation=interpolation).reshape(size, size, *tail)
-            for image in flat
-        ])
+        out = np.stack(
+            [
+                cv2.resize(image, (size, size), interpolation=interpolation).reshape(
+                    size, size, *tail
+                )
+                for image in flat
+            ]
+        )
         return out.reshape(*lead, size, size, *tail)
 
     def __sklearn_tags__(self):

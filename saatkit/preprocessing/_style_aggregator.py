@@ -310,13 +310,25 @@ class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
             a, b = order[-1], order[0]
             self.style_a_, self.style_b_ = self.styles_[[a, b]].tolist()
             self.history_, self.generator_a_, self.generator_b_ = train_style_cyclegan(
-                images[in_style[a]], images[in_style[b]], self._cyclegan_params(), rng)
+                images[in_style[a]], images[in_style[b]], self._cyclegan_params(), rng
+            )
         return self
 
     def _cyclegan_params(self):
-        names = ("n_channels_", "n_filters", "n_blocks", "cycle_weight", "identity_weight",
-                 "pool_size", "lr", "image_size", "max_epochs", "batch_size",
-                 "device", "verbose")
+        names = (
+            "n_channels_",
+            "n_filters",
+            "n_blocks",
+            "cycle_weight",
+            "identity_weight",
+            "pool_size",
+            "lr",
+            "image_size",
+            "max_epochs",
+            "batch_size",
+            "device",
+            "verbose",
+        )
         return {name.rstrip("_"): getattr(self, name) for name in names}
 
     def transform(self, X):
@@ -340,8 +352,12 @@ class StyleAggregator(NonTabularOutputMixin, TransformerMixin, BaseEstimator):
         if self.method == "moments":
             out = match_moments(images, self.target_mean_, self.target_std_)
         else:
-            out = render_cyclegan([self.generator_a_, self.generator_b_], images,
-                                  self.image_size, torch.device(self.device))
+            out = render_cyclegan(
+                [self.generator_a_, self.generator_b_],
+                images,
+                self.image_size,
+                torch.device(self.device),
+            )
         if out.shape[-1] == 3 and (X.ndim == 3 or X.shape[-1] == 1):
             # Rounded from float64, not cv2's fixed point: the numbers stay as they were.
             out = np.round(to_grey(out.astype(np.float64))).astype(np.uint8)

@@ -51,9 +51,9 @@ def style_statistics(images):
     means = rgb.mean(axis=(1, 2))
     stds = rgb.std(axis=(1, 2))
     high, low = rgb.max(axis=-1), rgb.min(axis=-1)
-    saturation = np.divide(
-        high - low, high, out=np.zeros_like(high), where=high > 0
-    ).mean(axis=(1, 2))
+    saturation = np.divide(high - low, high, out=np.zeros_like(high), where=high > 0).mean(
+        axis=(1, 2)
+    )
     luma = to_grey(rgb)
     p5, p95 = np.percentile(luma, [5, 95], axis=(1, 2))
     gradient = np.abs(np.diff(luma, axis=1)).mean(axis=(1, 2)) + np.abs(
@@ -102,14 +102,10 @@ def style_gap(images, groups):
     groups = np.asarray(groups)
     if groups.shape != (len(statistics),):
         raise ValueError(
-            f"groups must have one label per image ({len(statistics)}), "
-            f"got shape {groups.shape}."
+            f"groups must have one label per image ({len(statistics)}), got shape {groups.shape}."
         )
     labels = np.unique(groups)
     if len(labels) < 2:
         raise ValueError("groups must contain at least two distinct groups.")
     centres = [statistics[groups == g].mean(axis=0) for g in labels]
-    return float(
-        np.mean([np.linalg.norm(a - b) for a, b in itertools.combinations(centres, 2)])
-    )
-
+    return float(np.mean([np.linalg.norm(a - b) for a, b in itertools.combinations(centres, 2)]))

@@ -96,8 +96,9 @@ def train_style_cyclegan(images_a, images_b, params, rng):
         generator=seed,
         rng=rng,
     ).to(device)
-    domain_a, domain_b = (to_tensor(images, params["image_size"], device)
-                          for images in (images_a, images_b))
+    domain_a, domain_b = (
+        to_tensor(images, params["image_size"], device) for images in (images_a, images_b)
+    )
     history = train_cyclegan(
         model,
         domain_a,
@@ -180,8 +181,10 @@ def channel_moments(images):
     """Per-image, per-channel mean and standard deviation in grey levels."""
     # OpenCV sums in double precision without a float copy of the images.
     stats = [cv2.meanStdDev(image) for image in images]
-    return (np.array([mean.ravel() for mean, _ in stats]),
-            np.array([std.ravel() for _, std in stats]))
+    return (
+        np.array([mean.ravel() for mean, _ in stats]),
+        np.array([std.ravel() for _, std in stats]),
+    )
 
 
 def match_moments(images, target_mean, target_std):
@@ -189,10 +192,12 @@ def match_moments(images, target_mean, target_std):
     scale = target_std / np.maximum(stds, _MIN_STD)
     offset = target_mean - means * scale
     # x * scale + offset per channel, rounded and clipped to [0, 255] by OpenCV.
-    return np.stack([
-        cv2.transform(image, np.column_stack([np.diag(s), o])).reshape(image.shape)
-        for image, s, o in zip(images, scale, offset)
-    ])
+    return np.stack(
+        [
+            cv2.transform(image, np.column_stack([np.diag(s), o])).reshape(image.shape)
+            for image, s, o in zip(images, scale, offset)
+        ]
+    )
 
 
 def find_styles(statistics, domains, n_styles, rng):
@@ -211,8 +216,7 @@ def find_styles(statistics, domains, n_styles, rng):
         return domains
     if len(statistics) < n_styles:
         raise ValueError(
-            f"n_styles={n_styles} needs at least as many images, "
-            f"got {len(statistics)}."
+            f"n_styles={n_styles} needs at least as many images, got {len(statistics)}."
         )
     features = StandardScaler().fit_transform(statistics)
     kmeans = KMeans(n_styles, n_init=10, random_state=rng.randint(2**31))

@@ -64,9 +64,7 @@ def make_styled_faces(n_faces=50, *, output_size=64, styles=STYLES, random_state
         raise ValueError(f"styles must be among {STYLES}, got {sorted(unknown)}.")
     rng = check_random_state(random_state)
     faces = [resize(face, (output_size, output_size), order=3) for face in lfw_subset()[:n_faces]]
-    images = [
-        _RENDER[style](np.clip(face, 0, 1), rng) for style in styles for face in faces
-    ]
+    images = [_RENDER[style](np.clip(face, 0, 1), rng) for style in styles for face in faces]
     images = np.round(np.clip(np.stack(images), 0, 1) * 255).astype(np.uint8)
     groups = np.repeat(np.asarray(styles), n_faces)
     identities = np.tile(np.arange(n_faces), len(styles))

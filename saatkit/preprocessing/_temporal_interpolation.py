@@ -97,9 +97,9 @@ def _float32_rounded(weights, values):
     # Chunk-major, so that OpenCV writes each chunk's bytes in place.
     low, high = (np.empty((n_chunks, m, width), np.uint8) for _ in range(2))
     for i in range(n_chunks):
-        part = values[:, i * width:(i + 1) * width]
-        np.copyto(chunk[:, :part.shape[1]], part, casting="unsafe")
-        chunk[:, part.shape[1]:] = 0  # the last chunk's padding: exact zeros, never unsure
+        part = values[:, i * width : (i + 1) * width]
+        np.copyto(chunk[:, : part.shape[1]], part, casting="unsafe")
+        chunk[:, part.shape[1] :] = 0  # the last chunk's padding: exact zeros, never unsure
         np.matmul(single, chunk, out=product)
         # Saturating conversions that round to nearest: when the two ends of the error
         # interval round alike, so does every value in it, the exact one included.
@@ -130,7 +130,9 @@ def interpolate_volume(frames, n_frames):
     dtype = frames.dtype if frames.dtype.kind == "f" else np.float64
     out = np.empty((n_frames, flat.shape[1]), dtype=dtype)
     for start in range(0, flat.shape[1], _CHUNK):
-        out[:, start:start + _CHUNK] = matrix @ flat[:, start:start + _CHUNK].astype(np.float64)
+        out[:, start : start + _CHUNK] = matrix @ flat[:, start : start + _CHUNK].astype(
+            np.float64
+        )
     return out.reshape((n_frames,) + frames.shape[1:])
 
 
@@ -187,8 +189,7 @@ def _stack_frames(volumes):
 
 
 @Substitution(**map_clips_docs("each clip's resampled frames"))
-class TemporalInterpolator(NonTabularOutputMixin, ClipStepMixin, TransformerMixin,
-                           BaseEstimator):
+class TemporalInterpolator(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEstimator):
     """Resample each clip to ``n_frames`` frames with the Temporal Interpolation Model.
 
     The Temporal Interpolation Model (TIM) of Zhou et al. (2011) treats a clip as a

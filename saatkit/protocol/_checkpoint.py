@@ -33,8 +33,10 @@ class Checkpoint:
             if recorded != self.fingerprint:
                 self._stale()
         if recorded != self.fingerprint:
-            atomic_write(manifest, lambda tmp: Path(tmp).write_text(
-                json.dumps({"fingerprint": self.fingerprint})))
+            atomic_write(
+                manifest,
+                lambda tmp: Path(tmp).write_text(json.dumps({"fingerprint": self.fingerprint})),
+            )
 
     def _stale(self):
         # Once per folder: a changed configuration makes every fold stale.
@@ -42,7 +44,8 @@ class Checkpoint:
             warnings.warn(
                 f"Checkpoint folder {self.folder} holds folds of a different run (another "
                 "estimator, its parameters, or other data); they are recomputed.",
-                stacklevel=4)
+                stacklevel=4,
+            )
             self._told_stale = True
 
     def _path(self, k):
@@ -59,8 +62,11 @@ class Checkpoint:
                 same_test = np.array_equal(saved["test"], test)
                 y_pred = saved["y_pred"].astype(dtype, casting="same_kind")
         except Exception as exc:  # noqa: BLE001 - numpy and zipfile raise many kinds
-            warnings.warn(f"Checkpoint {path} cannot be read ({type(exc).__name__}: {exc}); "
-                          f"fold {k} is recomputed.", stacklevel=3)
+            warnings.warn(
+                f"Checkpoint {path} cannot be read ({type(exc).__name__}: {exc}); "
+                f"fold {k} is recomputed.",
+                stacklevel=3,
+            )
             return None
         if fingerprint != self.fingerprint or not same_test or y_pred.shape != test.shape:
             self._stale()
@@ -71,4 +77,5 @@ class Checkpoint:
         def write(tmp):
             with open(tmp, "wb") as f:
                 np.savez(f, test=test, y_pred=y_pred, fingerprint=np.str_(self.fingerprint))
+
         atomic_write(self._path(k), write)

@@ -26,13 +26,23 @@ class _ContentHasher(NumpyHasher):
         if torch is not None and isinstance(obj, torch.Tensor):
             obj = ("torch.Tensor", obj.detach().cpu().numpy())
         elif torch is not None and isinstance(obj, torch.nn.Module):
-            obj = ("torch.nn.Module", type(obj).__module__, type(obj).__qualname__,
-                   dict(obj.state_dict()))
+            obj = (
+                "torch.nn.Module",
+                type(obj).__module__,
+                type(obj).__qualname__,
+                dict(obj.state_dict()),
+            )
         elif _is_skorch_net(obj):
             state = vars(obj)
             modules = {name: state.get(f"{name}_") for name in state.get("_modules", [])}
-            obj = ("skorch", type(obj).__module__, type(obj).__qualname__,
-                   obj.get_params(deep=False), modules, state.get("classes_inferred_"))
+            obj = (
+                "skorch",
+                type(obj).__module__,
+                type(obj).__qualname__,
+                obj.get_params(deep=False),
+                modules,
+                state.get("classes_inferred_"),
+            )
         super().save(obj)
 
 

@@ -43,9 +43,23 @@ def _fingerprint(estimator, X, y, groups):
 
 
 @Substitution(data=_DATA)
-def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, names=None,
-                  labels=None, target_names=None, n_jobs=None, n_threads=1, checkpoint=None,
-                  progress=False, verbose=0):
+def evaluate_loso(
+    estimator,
+    X,
+    y,
+    groups,
+    *,
+    database=None,
+    subjects=None,
+    names=None,
+    labels=None,
+    target_names=None,
+    n_jobs=None,
+    n_threads=1,
+    checkpoint=None,
+    progress=False,
+    verbose=0,
+):
     """Evaluate an estimator under leave-one-subject-out, pooling predictions.
 
     This is the MEGC 2019 Composite Database Evaluation: one fold per subject (the folds
@@ -123,8 +137,9 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
     groups = column_or_1d(np.asarray(groups, dtype=object)).astype(str)
     n = len(X)
     if len(y) != n or len(groups) != n:
-        raise ValueError(f"X, y and groups must have the same length, got {n}, {len(y)} "
-                         f"and {len(groups)}.")
+        raise ValueError(
+            f"X, y and groups must have the same length, got {n}, {len(y)} and {len(groups)}."
+        )
     clips = n > 0 and isinstance(X[0], Clip)
     if database is None:
         database = _clip_attribute(X, "database", "database") if clips else np.full(n, "all")
@@ -159,9 +174,13 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
 
     tasks = (delayed(run)(k) for k in todo)
     finished = Parallel(n_jobs=n_jobs, verbose=verbose, return_as="generator_unordered")(tasks)
-    with tqdm(total=len(folds), initial=len(folds) - len(todo), unit="fold",
-              desc=progress if isinstance(progress, str) else "LOSO",
-              disable=not progress) as bar:
+    with tqdm(
+        total=len(folds),
+        initial=len(folds) - len(todo),
+        unit="fold",
+        desc=progress if isinstance(progress, str) else "LOSO",
+        disable=not progress,
+    ) as bar:
         for k, fold_pred in finished:
             test = folds[k][1]
             y_pred[test] = fold_pred
@@ -170,9 +189,14 @@ def evaluate_loso(estimator, X, y, groups, *, database=None, subjects=None, name
             bar.update()
 
     return LOSOResult(
-        y_true=y, y_pred=y_pred, groups=groups, database=np.asarray(database).astype(str),
-        subjects=np.asarray(subjects).astype(str), names=np.asarray(names).astype(str),
-        labels=labels, target_names=target_names,
+        y_true=y,
+        y_pred=y_pred,
+        groups=groups,
+        database=np.asarray(database).astype(str),
+        subjects=np.asarray(subjects).astype(str),
+        names=np.asarray(names).astype(str),
+        labels=labels,
+        target_names=target_names,
     )
 
 

@@ -42,8 +42,9 @@ class LOSOResult:
         Scores of the whole composite, on the pooled predictions.
     """
 
-    def __init__(self, y_true, y_pred, groups, database, subjects, names, labels=None,
-                 target_names=None):
+    def __init__(
+        self, y_true, y_pred, groups, database, subjects, names, labels=None, target_names=None
+    ):
         self.y_true = np.asarray(y_true)
         self.y_pred = np.asarray(y_pred)
         self.groups = np.asarray(groups)
@@ -52,8 +53,9 @@ class LOSOResult:
         self.names = np.asarray(names)
         self.labels = tuple(MEGC_LABELS if labels is None else labels)
         if target_names is None:
-            target_names = (MEGC_CLASSES if self.labels == MEGC_LABELS
-                            else [str(c) for c in self.labels])
+            target_names = (
+                MEGC_CLASSES if self.labels == MEGC_LABELS else [str(c) for c in self.labels]
+            )
         self.target_names = tuple(target_names)
 
     @property
@@ -123,8 +125,15 @@ class LOSOResult:
             f1 = f1_per_class(t, p, labels=self.labels)
             recall = recall_per_class(t, p, labels=self.labels)
             for c, name in enumerate(self.target_names):
-                records.append({"subset": subset, "class": name, "F1": f1[c],
-                                "recall": recall[c], "support": int(np.sum(t == self.labels[c]))})
+                records.append(
+                    {
+                        "subset": subset,
+                        "class": name,
+                        "F1": f1[c],
+                        "recall": recall[c],
+                        "support": int(np.sum(t == self.labels[c])),
+                    }
+                )
         return pd.DataFrame.from_records(records)
 
     def fold_scores(self):
@@ -142,8 +151,11 @@ class LOSOResult:
         for group in np.unique(self.groups):
             mask = self.groups == group
             t, p = self.y_true[mask], self.y_pred[mask]
-            rows[group] = {"UF1": uf1_score(t, p, labels=self.labels),
-                           "UAR": uar_score(t, p, labels=self.labels), "n": int(mask.sum())}
+            rows[group] = {
+                "UF1": uf1_score(t, p, labels=self.labels),
+                "UAR": uar_score(t, p, labels=self.labels),
+                "n": int(mask.sum()),
+            }
         return pd.DataFrame.from_dict(rows, orient="index")
 
     def confusion_matrices(self):
@@ -154,9 +166,12 @@ class LOSOResult:
         matrices : dict of str to ndarray of shape (n_labels, n_labels)
             One matrix per subset, classes in the order of ``labels``.
         """
-        return {subset: confusion_matrix(self.y_true[mask], self.y_pred[mask],
-                                         labels=list(self.labels))
-                for subset, mask in self.subsets().items()}
+        return {
+            subset: confusion_matrix(
+                self.y_true[mask], self.y_pred[mask], labels=list(self.labels)
+            )
+            for subset, mask in self.subsets().items()
+        }
 
     def table(self, method="method", floatfmt=".4f"):
         """The scores as one Markdown row per method, in the layout of the paper's Table 4.
@@ -186,11 +201,14 @@ class LOSOResult:
         """
         return {
             "n_folds": self.n_folds,
-            "labels": [int(c) if isinstance(c, (int, np.integer)) else str(c)
-                       for c in self.labels],
+            "labels": [
+                int(c) if isinstance(c, (int, np.integer)) else str(c) for c in self.labels
+            ],
             "target_names": list(self.target_names),
-            "scores": {k: {m: float(v) for m, v in row.items()}
-                       for k, row in self.scores().to_dict(orient="index").items()},
+            "scores": {
+                k: {m: float(v) for m, v in row.items()}
+                for k, row in self.scores().to_dict(orient="index").items()
+            },
             "per_class": self.per_class().to_dict(orient="records"),
             "confusion_matrices": {k: m.tolist() for k, m in self.confusion_matrices().items()},
         }
@@ -203,9 +221,16 @@ class LOSOResult:
         predictions : DataFrame
             The pooled predictions.
         """
-        return pd.DataFrame({"database": self.database, "subject": self.subjects,
-                             "name": self.names, "fold": self.groups,
-                             "y_true": self.y_true, "y_pred": self.y_pred})
+        return pd.DataFrame(
+            {
+                "database": self.database,
+                "subject": self.subjects,
+                "name": self.names,
+                "fold": self.groups,
+                "y_true": self.y_true,
+                "y_pred": self.y_pred,
+            }
+        )
 
     def write_log(self, path):
         """Write the MEGC 2019 prediction log (see :func:`saatkit.metrics.write_megc_log`).
@@ -244,8 +269,14 @@ class LOSOResult:
             ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else None)
             for (i, j), value in np.ndenumerate(shown):
                 text = f"{value:.2f}" if normalize else f"{int(value)}"
-                ax.text(j, i, text, ha="center", va="center",
-                        color="white" if value > 0.5 * (shown.max() or 1) else "black")
+                ax.text(
+                    j,
+                    i,
+                    text,
+                    ha="center",
+                    va="center",
+                    color="white" if value > 0.5 * (shown.max() or 1) else "black",
+                )
             ticks = range(len(self.labels))
             ax.set_xticks(ticks, self.target_names, rotation=45)
             ax.set_yticks(ticks, self.target_names if ax is axes[0] else [])
@@ -257,8 +288,10 @@ class LOSOResult:
         return figure
 
     def __repr__(self):
-        return (f"<LOSOResult folds={self.n_folds} samples={len(self.y_true)} "
-                f"UF1={self.uf1:.4f} UAR={self.uar:.4f}>")
+        return (
+            f"<LOSOResult folds={self.n_folds} samples={len(self.y_true)} "
+            f"UF1={self.uf1:.4f} UAR={self.uar:.4f}>"
+        )
 
 
 def format_table(results, floatfmt=".4f"):
@@ -287,7 +320,10 @@ def format_table(results, floatfmt=".4f"):
         cells = []
         for subset in subsets:
             row = scores.loc[subset] if subset in scores.index else None
-            cells += (["–", "–"] if row is None
-                      else [format(row["UF1"], floatfmt), format(row["UAR"], floatfmt)])
+            cells += (
+                ["–", "–"]
+                if row is None
+                else [format(row["UF1"], floatfmt), format(row["UAR"], floatfmt)]
+            )
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -42,8 +42,9 @@ class NonTabularOutputMixin:
         -------
         self : estimator instance
         """
-        validate_parameter_constraints({"transform": _TRANSFORM_OUTPUTS},
-                                       {"transform": transform}, type(self).__name__)
+        validate_parameter_constraints(
+            {"transform": _TRANSFORM_OUTPUTS}, {"transform": transform}, type(self).__name__
+        )
         return self
 
     def get_feature_names_out(self, input_features=None):

@@ -56,8 +56,11 @@ def check_int_tuple(value, name, owner, *, interval, lengths, scalar=None):
     ):
         return tuple(int(v) for v in values)
     counts = " or ".join(str(n) for n in lengths)
-    expected = (f"{interval} or a tuple of {counts} such ints" if scalar is not None
-                else f"a tuple of {counts} ints, each {interval}")
+    expected = (
+        f"{interval} or a tuple of {counts} such ints"
+        if scalar is not None
+        else f"a tuple of {counts} ints, each {interval}"
+    )
     raise InvalidParameterError(
         f"The {name!r} parameter of {owner} must be {expected}. Got {value!r} instead."
     )

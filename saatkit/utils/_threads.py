@@ -40,8 +40,7 @@ def thread_limit(n_threads):
     if n_threads is None:
         yield
         return
-    if (isinstance(n_threads, bool) or not isinstance(n_threads, numbers.Integral)
-            or n_threads < 1):
+    if isinstance(n_threads, bool) or not isinstance(n_threads, numbers.Integral) or n_threads < 1:
         raise ValueError(f"n_threads must be None or an int >= 1, got {n_threads!r}.")
     torch, cv2 = sys.modules.get("torch"), sys.modules.get("cv2")
     torch_before = torch.get_num_threads() if torch is not None else None

@@ -67,7 +67,8 @@ def _snapshot(X):
 def _compare(a, b, what, exact):
     if isinstance(a, dict):
         assert a["metadata"] == b["metadata"], (
-            f"{what}: clip metadata differ ({a['metadata']} != {b['metadata']}).")
+            f"{what}: clip metadata differ ({a['metadata']} != {b['metadata']})."
+        )
         a, b = a["frames"], b["frames"]
     if isinstance(a, list):
         assert len(a) == len(b), f"{what}: {len(a)} != {len(b)} samples."
@@ -124,8 +125,9 @@ def check_clone(estimator, X, y=None):
     again = _fingerprint(clone(_fit(clone(estimator), X, y)))
     # A fresh clone may hold attributes ending in "_" (skorch's history_, initialized_):
     # the clone of a fitted estimator must hold the same, with the same values.
-    left = sorted(k for k in again.keys() | fresh.keys()
-                  if k.endswith("_") and again.get(k) != fresh.get(k))
+    left = sorted(
+        k for k in again.keys() | fresh.keys() if k.endswith("_") and again.get(k) != fresh.get(k)
+    )
     assert not left, f"clone of a fitted estimator keeps fitted attributes {left}"
 
 
@@ -158,8 +160,7 @@ def check_methods_leave_estimator_unchanged(estimator, X, y=None):
     for method in _methods(estimator):
         getattr(estimator, method)(X)
         after = _fingerprint(estimator)
-        changed = sorted(k for k in before.keys() | after.keys()
-                         if before.get(k) != after.get(k))
+        changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
         assert not changed, f"{method} changed the estimator's attributes {changed}"
 
 
@@ -178,8 +179,11 @@ def check_sample_order_invariance(estimator, X, y=None):
     order = np.arange(len(X))[::-1]
     for method in _methods(estimator):
         full = getattr(estimator, method)(X)
-        _assert_same(getattr(estimator, method)(_take(X, order)), _take(full, order),
-                     f"{method} on the samples in reverse order")
+        _assert_same(
+            getattr(estimator, method)(_take(X, order)),
+            _take(full, order),
+            f"{method} on the samples in reverse order",
+        )
 
 
 def check_subset_invariance(estimator, X, y=None):
@@ -190,8 +194,11 @@ def check_subset_invariance(estimator, X, y=None):
         full = getattr(estimator, method)(X)
         for part in (np.arange(half), np.arange(half, len(X))):
             if len(part):
-                _assert_same(getattr(estimator, method)(_take(X, part)), _take(full, part),
-                             f"{method} on the subset {part.tolist()}")
+                _assert_same(
+                    getattr(estimator, method)(_take(X, part)),
+                    _take(full, part),
+                    f"{method} on the subset {part.tolist()}",
+                )
 
 
 def check_pickle_round_trip(estimator, X, y=None):
@@ -199,8 +206,11 @@ def check_pickle_round_trip(estimator, X, y=None):
     estimator = _fit(clone(estimator), X, y)
     again = pickle.loads(pickle.dumps(estimator))
     for method in _methods(estimator):
-        _assert_same(getattr(again, method)(X), getattr(estimator, method)(X),
-                     f"{method} after a pickle round trip")
+        _assert_same(
+            getattr(again, method)(X),
+            getattr(estimator, method)(X),
+            f"{method} after a pickle round trip",
+        )
 
 
 def check_not_fitted_error(estimator, X, y=None):
@@ -221,8 +231,11 @@ def check_not_fitted_error(estimator, X, y=None):
         return
     fitted = _fit(clone(estimator), X, y)
     for method in _methods(unfitted):
-        _assert_same(getattr(unfitted, method)(X), getattr(fitted, method)(X),
-                     f"{method} of a stateless estimator, unfitted against fitted")
+        _assert_same(
+            getattr(unfitted, method)(X),
+            getattr(fitted, method)(X),
+            f"{method} of a stateless estimator, unfitted against fitted",
+        )
 
 
 def check_read_only_input(estimator, X, y=None):
@@ -231,8 +244,11 @@ def check_read_only_input(estimator, X, y=None):
     locked = _read_only(X)
     on_locked = _fit(clone(estimator), locked, y)
     for method in _methods(fitted):
-        _assert_same(getattr(on_locked, method)(locked), getattr(fitted, method)(X),
-                     f"{method} on read-only input")
+        _assert_same(
+            getattr(on_locked, method)(locked),
+            getattr(fitted, method)(X),
+            f"{method} on read-only input",
+        )
 
 
 CHECKS = (
@@ -326,8 +342,9 @@ def check_estimator(estimator, X, y=None, *, expected_failed_checks=None):
                 continue
             raise
         if name in expected:
-            warnings.warn(f"{name} passed although expected to fail: {expected[name]}",
-                          stacklevel=2)
+            warnings.warn(
+                f"{name} passed although expected to fail: {expected[name]}", stacklevel=2
+            )
         passed.append(name)
     return passed
 
@@ -371,8 +388,10 @@ def parametrize_with_checks(cases, *, expected_failed_checks=None):
         expected = expected_failed_checks(estimator) if expected_failed_checks else {}
         for check in yield_checks(estimator, X, y):
             name = check.func.__name__
-            marks = ([pytest.mark.xfail(reason=expected[name], strict=True)]
-                     if name in expected else [])
-            params.append(pytest.param(estimator, check, marks=marks,
-                                       id=f"{_case_id(estimator)}-{name}"))
+            marks = (
+                [pytest.mark.xfail(reason=expected[name], strict=True)] if name in expected else []
+            )
+            params.append(
+                pytest.param(estimator, check, marks=marks, id=f"{_case_id(estimator)}-{name}")
+            )
     return pytest.mark.parametrize("estimator, check", params)

@@ -160,8 +160,9 @@ def _png_with_sbit(path, image, bits):
     """A 16-bit PNG with an sBIT chunk after IHDR, as libpng writes it."""
     data = cv2.imencode(".png", image)[1].tobytes()
     content = bytes([bits])
-    chunk = (struct.pack(">I", 1) + b"sBIT" + content
-             + struct.pack(">I", zlib.crc32(b"sBIT" + content)))
+    chunk = (
+        struct.pack(">I", 1) + b"sBIT" + content + struct.pack(">I", zlib.crc32(b"sBIT" + content))
+    )
     ihdr_end = 8 + 8 + 13 + 4
     path.write_bytes(data[:ihdr_end] + chunk + data[ihdr_end:])
 
@@ -196,6 +197,9 @@ def test_a_video_cut_short_is_an_error(tmp_path):
     assert len(Clip.from_video(path)) == 20
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ValueError, match=r"clip.avi decodes \d+ frames, but its container "
-                                         "says it holds 20"):
+    with pytest.raises(
+        ValueError,
+        match=r"clip.avi decodes \d+ frames, but its container "
+        "says it holds 20",
+    ):
         Clip.from_video(path)

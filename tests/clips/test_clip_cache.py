@@ -26,14 +26,24 @@ def mean_and_shape(clip, *, scale):
 
 def clips():
     rng = np.random.default_rng(0)
-    return [Clip.from_frames(rng.integers(0, 256, (3, 6, 5), dtype=np.uint8), name=n)
-            for n in ("a", "b")]
+    return [
+        Clip.from_frames(rng.integers(0, 256, (3, 6, 5), dtype=np.uint8), name=n)
+        for n in ("a", "b")
+    ]
 
 
-@pytest.mark.parametrize("value", [
-    None, 3, 2.5, "x", [1, (2, None)], {"k": (np.arange(4), np.float64(1.5))},
-    (np.zeros((2, 3), np.uint8), [np.array(["a", "bc"])], {"n": {"m": True}}),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        3,
+        2.5,
+        "x",
+        [1, (2, None)],
+        {"k": (np.arange(4), np.float64(1.5))},
+        (np.zeros((2, 3), np.uint8), [np.array(["a", "bc"])], {"n": {"m": True}}),
+    ],
+)
 def test_round_trip_keeps_types(tmp_path, value):
     save_result(tmp_path / "r.npz", value)
     loaded = load_result(tmp_path / "r.npz")

@@ -31,8 +31,19 @@ FRAME = np.arange(8 * 8 * 3, dtype=np.uint8).reshape(8, 8, 3)
 JPG = cv2.imencode(".jpg", FRAME)[1].tobytes()
 BMP = cv2.imencode(".bmp", FRAME)[1].tobytes()
 SMIC_FOLDERS = {1: "positive", 2: "negative", 3: "surprise"}
-FRAME_COLUMNS = {"database", "subject", "name", "label", "emotion", "onset", "apex",
-                 "offset", "n_frames", "path", "note"}
+FRAME_COLUMNS = {
+    "database",
+    "subject",
+    "name",
+    "label",
+    "emotion",
+    "onset",
+    "apex",
+    "offset",
+    "n_frames",
+    "path",
+    "note",
+}
 
 
 def _shared(name):
@@ -54,15 +65,18 @@ def _samm_rows():
 
 def _smic_rows():
     return pd.read_csv(
-        _shared("smic-hs-3classes.csv"), header=None,
+        _shared("smic-hs-3classes.csv"),
+        header=None,
         names=["subject", "clip", "onset", "apex", "offset", "label"],
     ).to_dict("records")
 
 
 def _official():
     return pd.read_csv(
-        _shared("combined_3class_gt.csv"), header=None,
-        names=["database", "subject", "name", "label"], dtype=str,
+        _shared("combined_3class_gt.csv"),
+        header=None,
+        names=["database", "subject", "name", "label"],
+        dtype=str,
     )
 
 
@@ -83,24 +97,33 @@ def _write(folder, names, data):
 def build_casme2(root, naming="img{}.jpg"):
     for row in _casme2_rows():
         numbers = _numbers(row["OnsetFrame"], row["ApexFrame"], row["OffsetFrame"])
-        _write(root / f"sub{row['Subject']}" / row["Filename"],
-               [naming.format(n) for n in numbers], JPG)
+        _write(
+            root / f"sub{row['Subject']}" / row["Filename"],
+            [naming.format(n) for n in numbers],
+            JPG,
+        )
 
 
 def build_samm(root):
     for i, row in enumerate(_samm_rows()):
         width = 4 if i % 2 else 5  # SAMM writes frame numbers with 4 or 5 digits
         numbers = _numbers(row["Onset Frame"], row["Apex Frame"], row["Offset Frame"])
-        _write(root / row["Subject"] / row["Filename"],
-               [f"{row['Subject']}_{n:0{width}d}.jpg" for n in numbers], JPG)
+        _write(
+            root / row["Subject"] / row["Filename"],
+            [f"{row['Subject']}_{n:0{width}d}.jpg" for n in numbers],
+            JPG,
+        )
 
 
 def build_smic(root):
     for row in _smic_rows():
         number = int(row["subject"][1:])
         folder = f"s{number}_" + row["clip"].split("_", 1)[1]
-        _write(root / f"s{number}" / "micro" / SMIC_FOLDERS[row["label"]] / folder,
-               [f"image{n}.bmp" for n in _numbers(row["onset"], None, row["offset"])], BMP)
+        _write(
+            root / f"s{number}" / "micro" / SMIC_FOLDERS[row["label"]] / folder,
+            [f"image{n}.bmp" for n in _numbers(row["onset"], None, row["offset"])],
+            BMP,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -158,7 +181,9 @@ def test_megc2019_follows_the_official_order_and_names(megc):
     assert data.frame["database"].tolist() == official["database"].tolist()
     assert data.y.tolist() == official["label"].astype(int).tolist()
     subjects = {
-        "casme2": lambda s: s, "samm": lambda s: f"{int(s):03d}", "smic": lambda s: s,
+        "casme2": lambda s: s,
+        "samm": lambda s: f"{int(s):03d}",
+        "smic": lambda s: s,
     }
     expected = [
         f"{db}/{subjects[db](s)}" for db, s in zip(official["database"], official["subject"])
@@ -227,8 +252,10 @@ def test_casme2_megc_classes_keep_and_flag_the_clips_without_apex(trees):
     assert np.bincount(data.y).tolist() == [90, 32, 25]
     assert len(set(data.groups)) == 24
     frame = data.frame.set_index(["subject", "name"])
-    for key, reason in ((("casme2/sub04", "EP12_01f"), "'/'"),
-                        (("casme2/sub05", "EP09_05f"), "equals onset")):
+    for key, reason in (
+        (("casme2/sub04", "EP12_01f"), "'/'"),
+        (("casme2/sub05", "EP09_05f"), "equals onset"),
+    ):
         assert any(key[1] in m and reason in m for m in messages)
         assert pd.isna(frame.loc[key, "apex"]) and reason in frame.loc[key, "note"]
         clip = data.X[int(np.flatnonzero((data.frame["name"] == key[1]).to_numpy())[0])]
@@ -268,8 +295,15 @@ def test_original_classes(trees):
     assert casme2.target_names == ["disgust", "happiness", "others", "repression", "surprise"]
     assert np.bincount(casme2.y).tolist() == [63, 32, 99, 27, 25]
     samm, _ = _load(load_samm, trees["samm"], classes="original")
-    assert samm.target_names == ["anger", "contempt", "disgust", "fear", "happiness",
-                                 "sadness", "surprise"]
+    assert samm.target_names == [
+        "anger",
+        "contempt",
+        "disgust",
+        "fear",
+        "happiness",
+        "sadness",
+        "surprise",
+    ]
     assert np.bincount(samm.y).tolist() == [57, 12, 9, 8, 26, 6, 15]
     assert (np.array(samm.target_names)[samm.y] == samm.frame["emotion"]).all()
     smic, _ = _load(load_smic, trees["smic"], classes="original")
@@ -351,8 +385,13 @@ def test_strict_false_skips_and_lists_missing_clips(samm_copy):
     shutil.rmtree(samm_copy / "006" / "006_1_2")
     for frame in (samm_copy / "007" / "007_3_1").iterdir():
         frame.unlink()
-    data, messages = _load(load_samm, samm_copy, annotations=_shared(SAMM_XLSX), strict=False,
-                           category=MissingClipWarning)
+    data, messages = _load(
+        load_samm,
+        samm_copy,
+        annotations=_shared(SAMM_XLSX),
+        strict=False,
+        category=MissingClipWarning,
+    )
     assert len(messages) == 1 and "006_1_2" in messages[0] and "007_3_1" in messages[0]
     assert data.missing == ["samm/006/006_1_2", "samm/007/007_3_1"]
     assert len(data.X) == 131 and "006_1_2" not in set(data.frame["name"])
@@ -404,7 +443,8 @@ def test_header_row_is_found_below_a_legend(trees, tmp_path):
     path = tmp_path / "legend.xlsx"
     with pd.ExcelWriter(path) as writer:
         pd.DataFrame({"a": ["CASME II coding", None, "legend"]}).to_excel(
-            writer, index=False, header=False)
+            writer, index=False, header=False
+        )
         table.to_excel(writer, index=False, startrow=5)
     data, messages = _load(load_casme2, trees["casme2"], annotations=path)
     assert len(data.X) == 147
@@ -433,6 +473,7 @@ def test_megc2019_clip_missing_from_the_coding_file(trees, tmp_path):
 
 def test_clip_annotated_twice(trees, tmp_path):
     path = _edited_coding_file(tmp_path, lambda t: pd.concat([t, t.iloc[[0]]]))
-    with pytest.raises(ValueError,
-                       match=r"sub01/EP02_01f is annotated twice: .*row 2 and .*row 257"):
+    with pytest.raises(
+        ValueError, match=r"sub01/EP02_01f is annotated twice: .*row 2 and .*row 257"
+    ):
         load_casme2(trees["casme2"], annotations=path)

@@ -65,8 +65,15 @@ def test_csv_layout_with_and_without_header(folder_set, tmp_path):
 
 def test_class_map_replaces_the_default(folder_set):
     data = load_expression_images(
-        folder_set, class_map={"HAPPY": 1, "neutral": "surprise", "angry": None, "sad": None,
-                               "surprise": None, "calm": None},
+        folder_set,
+        class_map={
+            "HAPPY": 1,
+            "neutral": "surprise",
+            "angry": None,
+            "sad": None,
+            "surprise": None,
+            "calm": None,
+        },
     )
     assert data.frame["emotion"].tolist() == ["happy", "happy", "neutral"]
     assert data.y.tolist() == [1, 1, 2]

@@ -63,8 +63,7 @@ def test_subjects_per_database_applies_before_strict_loading(tmp_path):
     with pytest.raises(MissingClipsError, match="strict=False"):
         load_megc2019(casme2=root, casme2_annotations=coding)
     data = load_megc2019(casme2=root, casme2_annotations=coding, subjects_per_database=2)
-    assert len(data.X) == n_clips and sorted(set(data.groups)) == ["casme2/sub01",
-                                                                   "casme2/sub02"]
+    assert len(data.X) == n_clips and sorted(set(data.groups)) == ["casme2/sub01", "casme2/sub02"]
     with pytest.raises(ValueError, match="subjects_per_database must be a positive"):
         load_megc2019(casme2=root, casme2_annotations=coding, subjects_per_database=0)
 
@@ -72,8 +71,9 @@ def test_subjects_per_database_applies_before_strict_loading(tmp_path):
 def test_a_wrong_root_is_an_error_even_when_not_strict(tmp_path):
     root, coding, _ = casme2_copy(tmp_path, n_subjects=1)
     smic = smic_copy(tmp_path)
-    with pytest.raises(FileNotFoundError,
-                       match=r"No clip of casme2 found(.|\n)*CASME2_RAW_selected"):
+    with pytest.raises(
+        FileNotFoundError, match=r"No clip of casme2 found(.|\n)*CASME2_RAW_selected"
+    ):
         load_megc2019(casme2=root.parent, smic=smic, casme2_annotations=coding, strict=False)
     # The right root with a partial copy still loads under strict=False.
     with pytest.warns(UserWarning, match="Skipped"):
@@ -89,9 +89,13 @@ def test_a_misspelled_emotion_is_reported_with_its_row(tmp_path):
 
 
 @settings(max_examples=15, deadline=None)
-@given(emotions=st.lists(st.sampled_from(sorted(CASME2_EMOTIONS) + ["hapiness", "Surprise ",
-                                                                  "disgusted", "?"]),
-                         min_size=1, max_size=8))
+@given(
+    emotions=st.lists(
+        st.sampled_from(sorted(CASME2_EMOTIONS) + ["hapiness", "Surprise ", "disgusted", "?"]),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_every_coding_row_loads_or_is_reported_with_its_row(emotions):
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "CASME2_RAW_selected"

@@ -60,18 +60,26 @@ def test_deterministic(data):
 
 
 def test_identities_differ_from_the_micro_expression_subjects():
-    micro = [random_identity([0, MICRO_IDENTITY, d, s], POPULATION[db])["landmarks"]
-             for d, db in enumerate(DATABASES) for s in range(len(SUBJECT_CLIPS[db]))]
+    micro = [
+        random_identity([0, MICRO_IDENTITY, d, s], POPULATION[db])["landmarks"]
+        for d, db in enumerate(DATABASES)
+        for s in range(len(SUBJECT_CLIPS[db]))
+    ]
     macro = [random_identity([0, MACRO_IDENTITY, k])["landmarks"] for k in range(100)]
     distances = np.array([[np.abs(a - b).max() for b in micro] for a in macro])
     assert distances.min() > 0.01
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"n_samples": 0}, "n_samples"), ({"output_size": 8}, "output_size"),
-    ({"styles": "vivid"}, "styles"), ({"styles": ("smic", "oil")}, "styles"),
-    ({"n_identities": 0}, "n_identities"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n_samples": 0}, "n_samples"),
+        ({"output_size": 8}, "output_size"),
+        ({"styles": "vivid"}, "styles"),
+        ({"styles": ("smic", "oil")}, "styles"),
+        ({"n_identities": 0}, "n_identities"),
+    ],
+)
 def test_bad_parameters_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_synthetic_expressions(**{"n_samples": 10, **kwargs})
@@ -89,8 +97,9 @@ def test_neutral_pairs_leave_the_images_as_they_were():
 
 
 def test_neutral_face_differs_by_the_expression_only():
-    data = make_synthetic_expressions(24, output_size=48, n_identities=3, styles="natural",
-                                      random_state=2, return_neutral=True)
+    data = make_synthetic_expressions(
+        24, output_size=48, n_identities=3, styles="natural", random_state=2, return_neutral=True
+    )
     diff = np.abs(data.X.astype(float) - data.neutral.astype(float)).mean(-1)
     # Same pose and crop: the top corners (background, hair) differ by sensor noise only,
     # while the expression moves the brows, eyes and mouth.
@@ -99,7 +108,7 @@ def test_neutral_face_differs_by_the_expression_only():
     for d, points in zip(diff, data.landmarks):
         x0, y0 = np.floor(points[17:].min(0)).astype(int)
         x1, y1 = np.ceil(points[17:].max(0)).astype(int)
-        features.append(d[max(y0, 0):y1, max(x0, 0):x1].mean())
+        features.append(d[max(y0, 0) : y1, max(x0, 0) : x1].mean())
     assert corners.max() < 3
     assert np.median(np.array(features) / (corners + 0.5)) > 2
 

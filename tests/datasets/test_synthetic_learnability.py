@@ -22,15 +22,22 @@ def _apex_minus_onset(clip, size=32):
         frames = frames.mean(-1)
     points = synthetic_landmarks(clip, [clip.onset])[0]
     (x0, y0), (x1, y1) = points.min(0), points.max(0)
-    crops = [cv2.resize(f[int(y0):int(y1) + 1, int(x0):int(x1) + 1], (size, size),
-                        interpolation=cv2.INTER_AREA) for f in frames]
+    crops = [
+        cv2.resize(
+            f[int(y0) : int(y1) + 1, int(x0) : int(x1) + 1],
+            (size, size),
+            interpolation=cv2.INTER_AREA,
+        )
+        for f in frames
+    ]
     return (crops[1] - crops[0]).ravel()
 
 
 def test_style_gap_under_leave_one_subject_out():
     own = make_synthetic_megc2019(max_frames=8, databases="casme2", random_state=0)
-    other = make_synthetic_megc2019(max_frames=8, databases="casme2",
-                                    styles={"casme2": "smic"}, random_state=0)
+    other = make_synthetic_megc2019(
+        max_frames=8, databases="casme2", styles={"casme2": "smic"}, random_state=0
+    )
     X_own = np.array([_apex_minus_onset(c) for c in own.X])
     X_other = np.array([_apex_minus_onset(c) for c in other.X])
     y, groups = own.y, own.groups

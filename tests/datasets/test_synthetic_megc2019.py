@@ -48,15 +48,32 @@ def test_counts_subjects_and_format(data):
 
 def test_frame_table_matches_clips(data):
     frame = data.frame
-    for column in ("database", "subject", "name", "label", "emotion", "onset", "apex",
-                   "offset", "n_frames", "path", "action_units", "peak", "fps", "style"):
+    for column in (
+        "database",
+        "subject",
+        "name",
+        "label",
+        "emotion",
+        "onset",
+        "apex",
+        "offset",
+        "n_frames",
+        "path",
+        "action_units",
+        "peak",
+        "fps",
+        "style",
+    ):
         assert column in frame
     np.testing.assert_array_equal(frame["label"].to_numpy(), data.y)
     for clip, row in zip(data.X, frame.itertuples()):
         assert clip.onset < clip.apex < clip.offset < len(clip) == row.n_frames <= 10
         numbers = clip.frame_numbers
         assert (row.onset, row.apex, row.offset) == (
-            numbers[clip.onset], numbers[clip.apex], numbers[clip.offset])
+            numbers[clip.onset],
+            numbers[clip.apex],
+            numbers[clip.offset],
+        )
         assert clip.database == row.database and clip.fps == row.fps
         assert 0.015 <= row.peak <= 0.045
     emotions = frame.groupby("database")["emotion"].unique()
@@ -100,8 +117,7 @@ def test_reading_some_frames_equals_reading_all(data):
 
 def test_subset_of_databases_holds_the_same_clips(data):
     samm = make_synthetic_megc2019(max_frames=10, databases="samm", random_state=0)
-    assert [c.key for c in samm.X] == [c.key for c, d in zip(data.X, data.database)
-                                       if d == "samm"]
+    assert [c.key for c in samm.X] == [c.key for c, d in zip(data.X, data.database) if d == "samm"]
 
 
 def test_first_subjects_hold_the_same_clips(data):
@@ -125,8 +141,9 @@ def test_styles_differ_as_the_databases_do(data):
     assert smic.mean() < casme2.mean() and smic.mean() < samm.mean()  # darker
     assert samm.size > casme2[..., 0].size  # larger frames
     # Face resolution: inter-ocular distance of the true landmarks.
-    iod = {db: np.ptp(synthetic_landmarks(clip, [0])[0, [36, 45], 0])
-           for db, clip in first.items()}
+    iod = {
+        db: np.ptp(synthetic_landmarks(clip, [0])[0, [36, 45], 0]) for db, clip in first.items()
+    }
     assert iod["smic"] < iod["casme2"] < iod["samm"]
     # The face does not fill the scene.
     for db, clip in first.items():
@@ -137,8 +154,9 @@ def test_styles_differ_as_the_databases_do(data):
 
 def test_style_can_be_swapped_keeping_the_clips():
     own = make_synthetic_megc2019(max_frames=8, databases="smic", random_state=0)
-    swapped = make_synthetic_megc2019(max_frames=8, databases="smic", styles={"smic": "samm"},
-                                      random_state=0)
+    swapped = make_synthetic_megc2019(
+        max_frames=8, databases="smic", styles={"smic": "samm"}, random_state=0
+    )
     np.testing.assert_array_equal(own.y, swapped.y)
     assert [c.apex for c in own.X] == [c.apex for c in swapped.X]
     assert own.X[0].read([0]).ndim == 4 and swapped.X[0].read([0]).ndim == 3
@@ -173,9 +191,11 @@ def test_apex_is_spottable_from_the_images(data):
         frames = clip.read().astype(float)
         if frames.ndim == 4:
             frames = frames.mean(-1)
-        (x0, y0), (x1, y1) = synthetic_landmarks(clip, [0])[0].min(0), \
-            synthetic_landmarks(clip, [0])[0].max(0)
-        face = frames[:, int(y0):int(y1), int(x0):int(x1)]
+        (x0, y0), (x1, y1) = (
+            synthetic_landmarks(clip, [0])[0].min(0),
+            synthetic_landmarks(clip, [0])[0].max(0),
+        )
+        face = frames[:, int(y0) : int(y1), int(x0) : int(x1)]
         change = np.abs(face - face[0]).mean(axis=(1, 2))
         found += abs(int(np.argmax(change)) - clip.apex) <= 1
     assert found >= 21  # 70%; chance is about 25%
@@ -192,15 +212,24 @@ def test_landmarks_follow_crops(data):
         synthetic_landmarks(Clip.from_frames(np.zeros((2, 8, 8), np.uint8)))
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"scale": -1}, "scale"), ({"scale": "huge"}, "scale"), ({"max_frames": 3}, "max_frames"),
-    ({"databases": ["casme"]}, "databases"), ({"styles": {"smic": "vivid"}}, "styles"),
-    ({"random_state": -2}, "random_state"), ({"intensity": 0}, "intensity"),
-    ({"intensity": -1.0}, "intensity"), ({"intensity": "strong"}, "intensity"),
-    ({"intensity": float("nan")}, "intensity"), ({"intensity": True}, "intensity"),
-    ({"subjects_per_database": 0}, "subjects_per_database"),
-    ({"subjects_per_database": True}, "subjects_per_database"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"scale": -1}, "scale"),
+        ({"scale": "huge"}, "scale"),
+        ({"max_frames": 3}, "max_frames"),
+        ({"databases": ["casme"]}, "databases"),
+        ({"styles": {"smic": "vivid"}}, "styles"),
+        ({"random_state": -2}, "random_state"),
+        ({"intensity": 0}, "intensity"),
+        ({"intensity": -1.0}, "intensity"),
+        ({"intensity": "strong"}, "intensity"),
+        ({"intensity": float("nan")}, "intensity"),
+        ({"intensity": True}, "intensity"),
+        ({"subjects_per_database": 0}, "subjects_per_database"),
+        ({"subjects_per_database": True}, "subjects_per_database"),
+    ],
+)
 def test_bad_parameters_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_synthetic_megc2019(**kwargs)
@@ -218,8 +247,9 @@ def test_intensity_scales_the_expressions_only(data):
     strong = make_synthetic_megc2019(max_frames=10, intensity=5, random_state=0)
     assert "SANITY BENCHMARK" in strong.DESCR and "SANITY" not in data.DESCR
     changed = ["peak"]
-    pd.testing.assert_frame_equal(strong.frame.drop(columns=changed),
-                                  data.frame.drop(columns=changed))
+    pd.testing.assert_frame_equal(
+        strong.frame.drop(columns=changed), data.frame.drop(columns=changed)
+    )
     np.testing.assert_allclose(strong.frame["peak"], 5 * data.frame["peak"], atol=1e-5)
     # The apex moves the face five times as far from the onset frame.
     for weak, clip in zip(data.X[::80], strong.X[::80]):

@@ -10,32 +10,52 @@ def config_file(tmp_path, text):
     return path
 
 
-@pytest.mark.parametrize("text, match", [
-    ('[data]\nsynthetic = "false"\n',
-     (r"\[data\] synthetic must be a boolean \(true or false, without quotes\), got the "
-      r"string 'false'")),
-    ('[data]\nsynthetic = 1\n', r"\[data\] synthetic must be a boolean"),
-    ('methods = "lbptop"\n[data]\nsynthetic = true\n',
-     r"methods must be a list, got the string 'lbptop'"),
-    ('methods = [1]\n[data]\nsynthetic = true\n', r"each entry of methods must be a string"),
-    ('methods = ["lbptop", "lbptop"]\n[data]\nsynthetic = true\n', "names an entry twice"),
-    ('methods = []\n[data]\nsynthetic = true\n', "methods is empty"),
-    ('[data]\nsynthetic = true\nstrict = "yes"\n', r"\[data\] strict must be a boolean"),
-    ('[data]\nsynthetic = true\nsubjects_per_database = "4"\n',
-     r"\[data\] subjects_per_database must be a positive integer, got the string '4'"),
-    ('[data]\nsynthetic = true\nsubjects_per_database = 0\n',
-     r"subjects_per_database must be a positive integer, got 0"),
-    ('[data]\nsynthetic = true\nmax_frames = 4\n', "max_frames must be at least 8"),
-    ('n_jobs = true\n[data]\nsynthetic = true\n', "n_jobs must be an integer, got True"),
-    ('n_jobs = 0\n[data]\nsynthetic = true\n', "n_jobs must be a positive integer or -1"),
-    ('output = 3\n[data]\nsynthetic = true\n', "output must be a string"),
-    ('data = "synthetic"\n', "data must be a table"),
-    ('[data]\nsynthetic = true\n[overrides]\nteacher_epochs = "3"\n',
-     r"\[overrides\] teacher_epochs must be an integer, got the string '3'"),
-    ('[data]\nsynthetic = true\n[overrides]\nstudent_lr = "fast"\n',
-     r"\[overrides\] student_lr must be a number"),
-    ('[data]\nsynthetic = true\nsynthtic = true\n', r"unknown keys in \[data\]: \['synthtic'\]"),
-])
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        (
+            '[data]\nsynthetic = "false"\n',
+            (
+                r"\[data\] synthetic must be a boolean \(true or false, without quotes\), got the "
+                r"string 'false'"
+            ),
+        ),
+        ("[data]\nsynthetic = 1\n", r"\[data\] synthetic must be a boolean"),
+        (
+            'methods = "lbptop"\n[data]\nsynthetic = true\n',
+            r"methods must be a list, got the string 'lbptop'",
+        ),
+        ("methods = [1]\n[data]\nsynthetic = true\n", r"each entry of methods must be a string"),
+        ('methods = ["lbptop", "lbptop"]\n[data]\nsynthetic = true\n', "names an entry twice"),
+        ("methods = []\n[data]\nsynthetic = true\n", "methods is empty"),
+        ('[data]\nsynthetic = true\nstrict = "yes"\n', r"\[data\] strict must be a boolean"),
+        (
+            '[data]\nsynthetic = true\nsubjects_per_database = "4"\n',
+            r"\[data\] subjects_per_database must be a positive integer, got the string '4'",
+        ),
+        (
+            "[data]\nsynthetic = true\nsubjects_per_database = 0\n",
+            r"subjects_per_database must be a positive integer, got 0",
+        ),
+        ("[data]\nsynthetic = true\nmax_frames = 4\n", "max_frames must be at least 8"),
+        ("n_jobs = true\n[data]\nsynthetic = true\n", "n_jobs must be an integer, got True"),
+        ("n_jobs = 0\n[data]\nsynthetic = true\n", "n_jobs must be a positive integer or -1"),
+        ("output = 3\n[data]\nsynthetic = true\n", "output must be a string"),
+        ('data = "synthetic"\n', "data must be a table"),
+        (
+            '[data]\nsynthetic = true\n[overrides]\nteacher_epochs = "3"\n',
+            r"\[overrides\] teacher_epochs must be an integer, got the string '3'",
+        ),
+        (
+            '[data]\nsynthetic = true\n[overrides]\nstudent_lr = "fast"\n',
+            r"\[overrides\] student_lr must be a number",
+        ),
+        (
+            "[data]\nsynthetic = true\nsynthtic = true\n",
+            r"unknown keys in \[data\]: \['synthtic'\]",
+        ),
+    ],
+)
 def test_every_error_names_the_file_and_the_key(tmp_path, text, match):
     path = config_file(tmp_path, text)
     with pytest.raises(ConfigError, match=match) as error:
@@ -44,9 +64,13 @@ def test_every_error_names_the_file_and_the_key(tmp_path, text, match):
 
 
 def test_toml_types_are_kept_exactly(tmp_path):
-    config = load_config(config_file(
-        tmp_path, '[data]\nsynthetic = true\nstrict = false\n[overrides]\nstudent_lr = 1\n'
-                  'init_std = 0.02\n'))
+    config = load_config(
+        config_file(
+            tmp_path,
+            "[data]\nsynthetic = true\nstrict = false\n[overrides]\nstudent_lr = 1\n"
+            "init_std = 0.02\n",
+        )
+    )
     assert config["data"]["synthetic"] is True and config["data"]["strict"] is False
     assert config["overrides"] == {"student_lr": 1, "init_std": 0.02}
 
@@ -72,12 +96,15 @@ def test_missing_clips_are_explained_in_toml_terms(tmp_path):
 
     listed = megc2019_clip_list().query("database == 'casme2'")
     coding = tmp_path / "coding.csv"
-    coding.write_text("Subject,Filename,OnsetFrame,ApexFrame,OffsetFrame,Estimated Emotion\n"
-                      + "".join(f"{r.subject[-2:]},{r.name},1,3,5,disgust\n"
-                                for r in listed.itertuples()))
+    coding.write_text(
+        "Subject,Filename,OnsetFrame,ApexFrame,OffsetFrame,Estimated Emotion\n"
+        + "".join(f"{r.subject[-2:]},{r.name},1,3,5,disgust\n" for r in listed.itertuples())
+    )
     (tmp_path / "CASME2_RAW_selected").mkdir()
-    text = (f'methods = ["lbptop"]\noutput = "{tmp_path / "out"}"\n[data]\n'
-            f'casme2 = "{tmp_path / "CASME2_RAW_selected"}"\ncasme2_annotations = "{coding}"\n')
+    text = (
+        f'methods = ["lbptop"]\noutput = "{tmp_path / "out"}"\n[data]\n'
+        f'casme2 = "{tmp_path / "CASME2_RAW_selected"}"\ncasme2_annotations = "{coding}"\n'
+    )
     config = load_config(config_file(tmp_path, text))
     with pytest.raises(MissingClipsError) as error:
         run_experiments(config, log=lambda line: None)
@@ -86,6 +113,7 @@ def test_missing_clips_are_explained_in_toml_terms(tmp_path):
 
 
 def test_paths_may_be_path_objects_from_python(tmp_path):
-    config = validate_config({"output": tmp_path / "out", "methods": ["lbptop"],
-                              "data": {"smic": tmp_path}})
+    config = validate_config(
+        {"output": tmp_path / "out", "methods": ["lbptop"], "data": {"smic": tmp_path}}
+    )
     assert config["output"] == str(tmp_path / "out") and config["data"]["smic"] == str(tmp_path)

@@ -25,8 +25,7 @@ def _fits(kind, value):
 
 
 @settings(max_examples=200, deadline=None)
-@given(key=st.sampled_from(sorted(_DATA)), kind=st.sampled_from(sorted(SCALARS)),
-       data=st.data())
+@given(key=st.sampled_from(sorted(_DATA)), kind=st.sampled_from(sorted(SCALARS)), data=st.data())
 def test_a_data_value_of_the_wrong_type_is_an_error_naming_it(key, kind, data):
     value = data.draw(SCALARS[kind])
     config = {"data": {"synthetic": True, key: value}}

@@ -23,11 +23,14 @@ LABELS = np.arange(24) % 3
 TINY = {
     "preset": "demo",
     "teachers": ["resnet-20"],
-    "data": {"synthetic": True, "subjects_per_database": 1, "max_frames": 8,
-             "n_expressions": 60},
-    "overrides": {"teacher_epochs": 1, "student_epochs": 1,
-                  "apex_method": "frame_difference", "style_method": "moments",
-                  "style_params": {}},
+    "data": {"synthetic": True, "subjects_per_database": 1, "max_frames": 8, "n_expressions": 60},
+    "overrides": {
+        "teacher_epochs": 1,
+        "student_epochs": 1,
+        "apex_method": "frame_difference",
+        "style_method": "moments",
+        "style_params": {},
+    },
 }
 
 
@@ -72,11 +75,21 @@ def test_teacher_round_trip_predicts_the_same(fitted_teacher, tmp_path):
     assert load_fitted(tmp_path / "absent.pt", teacher(), "fp") is None
 
 
-@pytest.mark.parametrize("params", [
-    {"method": "moments", "n_styles": 2},
-    {"method": "cyclegan", "n_styles": 2, "image_size": 32, "n_filters": 2, "n_blocks": 1,
-     "max_epochs": 1, "batch_size": 8},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"method": "moments", "n_styles": 2},
+        {
+            "method": "cyclegan",
+            "n_styles": 2,
+            "image_size": 32,
+            "n_filters": 2,
+            "n_blocks": 1,
+            "max_epochs": 1,
+            "batch_size": 8,
+        },
+    ],
+)
 def test_style_aggregator_round_trip(tmp_path, params):
     style = StyleAggregator(**params).fit(FACES)
     save_fitted(tmp_path / "s.pt", style, "fp")
@@ -108,16 +121,18 @@ def test_damaged_file_is_refitted_with_a_warning(fitted_teacher, tmp_path, damag
     path = tmp_path / "t.pt"
     save_fitted(path, fitted_teacher, "fp")
     data = path.read_bytes()
-    path.write_bytes({"truncate": data[: len(data) // 2], "garbage": b"\x00garbage" * 50,
-                      "empty": b""}[damage])
+    path.write_bytes(
+        {"truncate": data[: len(data) // 2], "garbage": b"\x00garbage" * 50, "empty": b""}[damage]
+    )
     with pytest.warns(UserWarning, match="t.pt is not a file saatkit wrote, or it is damaged"):
         cached_fit(path, teacher(), FACES, LABELS, "fp")
     assert zipfile.is_zipfile(path)
 
 
 def test_resuming_into_a_tampered_results_folder_runs_no_code(tmp_path):
-    config = validate_config({**TINY, "output": str(tmp_path / "out"),
-                              "methods": ["lbptop", "resnet-sa"]})
+    config = validate_config(
+        {**TINY, "output": str(tmp_path / "out"), "methods": ["lbptop", "resnet-sa"]}
+    )
     first = run_experiments(config, log=lambda line: None)
     marker = tmp_path / "pwned"
     planted = [p for p in (tmp_path / "out").rglob("*") if p.suffix in (".pt", ".npz")]
@@ -134,5 +149,6 @@ def test_resuming_into_a_tampered_results_folder_runs_no_code(tmp_path):
     for name in ("resnet-20-apex.pt", "fold-0000.npz", "cache file"):
         assert name in told
     for method in config["methods"]:
-        np.testing.assert_array_equal(resumed["results"][method].y_pred,
-                                      first["results"][method].y_pred)
+        np.testing.assert_array_equal(
+            resumed["results"][method].y_pred, first["results"][method].y_pred
+        )

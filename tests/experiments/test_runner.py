@@ -11,10 +11,20 @@ from saatkit.pipelines import METHODS
 TINY = {
     "preset": "demo",
     "teachers": ["resnet-20"],
-    "data": {"synthetic": True, "subjects_per_database": 2, "max_frames": 12,
-             "n_expressions": 150},
-    "overrides": {"teacher_epochs": 1, "student_epochs": 1, "ststnet_epochs": 1,
-                  "offapexnet_epochs": 1, "crop_size": 64, "flow_face_size": 64},
+    "data": {
+        "synthetic": True,
+        "subjects_per_database": 2,
+        "max_frames": 12,
+        "n_expressions": 150,
+    },
+    "overrides": {
+        "teacher_epochs": 1,
+        "student_epochs": 1,
+        "ststnet_epochs": 1,
+        "offapexnet_epochs": 1,
+        "crop_size": 64,
+        "flow_face_size": 64,
+    },
 }
 
 
@@ -70,8 +80,9 @@ def test_killed_run_resumes_with_identical_metrics(reference, tmp_path, monkeypa
     # interruption nor n_jobs changes the numbers.
     resumed = run_experiments({**config, "n_jobs": 2}, log=lambda line: None)
     for method in methods:
-        np.testing.assert_array_equal(resumed["results"][method].y_pred,
-                                      ref["results"][method].y_pred)
+        np.testing.assert_array_equal(
+            resumed["results"][method].y_pred, ref["results"][method].y_pred
+        )
 
 
 def test_config_errors_name_the_key(tmp_path):

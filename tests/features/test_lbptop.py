@@ -86,8 +86,9 @@ def test_codes_and_features_match_the_loop_reference(radius, n_neighbors, grid, 
     volume = rng.integers(0, 4, shape).astype(dtype)
     counts = (n_neighbors,) * 3 if isinstance(n_neighbors, int) else n_neighbors
     expected_codes = reference_codes(volume, *radius, counts)
-    for plane, (code, expected) in enumerate(zip(lbptop_codes(volume, radius, n_neighbors),
-                                                 expected_codes)):
+    for plane, (code, expected) in enumerate(
+        zip(lbptop_codes(volume, radius, n_neighbors), expected_codes)
+    ):
         np.testing.assert_array_equal(code, expected, err_msg=f"plane {plane}")
     features = LBPTOP(radius, n_neighbors, grid=grid).fit_transform(volume[None])
     expected = reference_features(volume, *radius, counts, *grid)
@@ -102,8 +103,12 @@ def per_plane_features(volume, radius, counts, grid, norm):
     block_rows = np.minimum(np.arange(h_len) // (h_len // rows), rows - 1)
     block_cols = np.minimum(np.arange(w_len) // (w_len // cols), cols - 1)
     blocks = block_rows[:, None] * cols + block_cols[None, :]
-    hists = [np.bincount((blocks * 2**p + code).ravel(), minlength=rows * cols * 2**p)
-             .reshape(rows * cols, 2**p).astype(np.float64) for code, p in zip(codes, counts)]
+    hists = [
+        np.bincount((blocks * 2**p + code).ravel(), minlength=rows * cols * 2**p)
+        .reshape(rows * cols, 2**p)
+        .astype(np.float64)
+        for code, p in zip(codes, counts)
+    ]
     if norm == "block":
         hists = [hist / hist.sum(axis=1, keepdims=True) for hist in hists]
     features = np.concatenate(hists, axis=1).ravel()
@@ -114,13 +119,16 @@ def per_plane_features(volume, radius, counts, grid, norm):
     return features
 
 
-@pytest.mark.parametrize("radius, counts, grid, norm", [
-    ((1, 1, 4), (4, 4, 4), (5, 5), "block"),  # the MEGC setting: one joint histogram
-    ((1, 2, 2), (8, 4, 6), (3, 4), "global"),  # 336 bins: counted with bincount
-    ((2, 1, 1), (16, 4, 8), (2, 2), "l2"),
-    ((0, 1, 2), (4, 4, 4), (5, 5), "none"),
-    ((1, 1, 3), (5, 5, 5), (17, 16), "block"),  # 272 blocks
-])
+@pytest.mark.parametrize(
+    "radius, counts, grid, norm",
+    [
+        ((1, 1, 4), (4, 4, 4), (5, 5), "block"),  # the MEGC setting: one joint histogram
+        ((1, 2, 2), (8, 4, 6), (3, 4), "global"),  # 336 bins: counted with bincount
+        ((2, 1, 1), (16, 4, 8), (2, 2), "l2"),
+        ((0, 1, 2), (4, 4, 4), (5, 5), "none"),
+        ((1, 1, 3), (5, 5, 5), (17, 16), "block"),  # 272 blocks
+    ],
+)
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32])
 def test_features_equal_one_bincount_per_plane_exactly(radius, counts, grid, norm, dtype):
     rng = np.random.default_rng(sum(counts))
@@ -128,8 +136,7 @@ def test_features_equal_one_bincount_per_plane_exactly(radius, counts, grid, nor
     for volume in volumes:
         volume = volume.astype(dtype)
         got = LBPTOP(radius, counts, grid=grid, norm=norm).fit_transform(volume[None])[0]
-        np.testing.assert_array_equal(got, per_plane_features(volume, radius, counts, grid,
-                                                              norm))
+        np.testing.assert_array_equal(got, per_plane_features(volume, radius, counts, grid, norm))
 
 
 def test_megc_defaults_give_1200_named_features():
@@ -170,10 +177,12 @@ def test_colour_is_converted_with_matlab_rgb2gray():
     grey_uint8 = np.clip(np.floor(grey + 0.5), 0, 255).astype(np.uint8)
     lbptop = LBPTOP(grid=2).fit(colour)
     np.testing.assert_array_equal(lbptop.transform(colour), lbptop.transform(grey_uint8))
-    np.testing.assert_array_equal(lbptop.transform(colour.astype(np.float32) / 255),
-                                  lbptop.transform(grey / 255))
-    np.testing.assert_array_equal(lbptop.transform(grey_uint8[..., None]),
-                                  lbptop.transform(grey_uint8))
+    np.testing.assert_array_equal(
+        lbptop.transform(colour.astype(np.float32) / 255), lbptop.transform(grey / 255)
+    )
+    np.testing.assert_array_equal(
+        lbptop.transform(grey_uint8[..., None]), lbptop.transform(grey_uint8)
+    )
     with pytest.raises(ValueError, match="channels"):
         lbptop.transform(np.zeros((1, 10, 12, 12, 2)))
 
@@ -203,27 +212,33 @@ def test_volumes_of_different_sizes_in_a_list():
     np.testing.assert_array_equal(features[1], LBPTOP().fit_transform(b[None])[0])
 
 
-@pytest.mark.parametrize("shape, match", [
-    ((8, 20, 20), "8 frame"),           # Rt = 4 needs 9 frames
-    ((10, 6, 20), "height 6"),          # border 1 and 5 blocks need 7 rows
-    ((10, 20, 6), "width 6"),
-])
+@pytest.mark.parametrize(
+    "shape, match",
+    [
+        ((8, 20, 20), "8 frame"),  # Rt = 4 needs 9 frames
+        ((10, 6, 20), "height 6"),  # border 1 and 5 blocks need 7 rows
+        ((10, 20, 6), "width 6"),
+    ],
+)
 def test_volumes_too_small(shape, match):
     with pytest.raises(ValueError, match=match):
         LBPTOP().fit(np.zeros((1,) + shape))
 
 
-@pytest.mark.parametrize("params, match", [
-    ({"radius": (1, 1)}, "radius"),
-    ({"radius": (1, -1, 4)}, "radius"),
-    ({"radius": (1, 1, 4.5)}, "radius"),
-    ({"n_neighbors": 0}, "n_neighbors"),
-    ({"n_neighbors": 17}, "n_neighbors"),
-    ({"n_neighbors": (4, 8)}, "n_neighbors"),
-    ({"grid": (5, 0)}, "grid"),
-    ({"norm": "l1"}, "norm"),
-    ({"volume_shape": (10, 12)}, "volume_shape"),
-])
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"radius": (1, 1)}, "radius"),
+        ({"radius": (1, -1, 4)}, "radius"),
+        ({"radius": (1, 1, 4.5)}, "radius"),
+        ({"n_neighbors": 0}, "n_neighbors"),
+        ({"n_neighbors": 17}, "n_neighbors"),
+        ({"n_neighbors": (4, 8)}, "n_neighbors"),
+        ({"grid": (5, 0)}, "grid"),
+        ({"norm": "l1"}, "norm"),
+        ({"volume_shape": (10, 12)}, "volume_shape"),
+    ],
+)
 def test_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         LBPTOP(**params).fit(np.zeros((1, 10, 20, 20)))
@@ -249,13 +264,21 @@ def test_bad_input_and_api():
 def _expected_failed_checks(estimator):
     if estimator.radius[2] == 0:
         return {}
-    reason = ("feeds make_blobs data with 2 features, read as 2-frame one-pixel volumes: "
-              "too short for Rt=1, which LBPTOP rejects with a ValueError by design")
-    return {name: reason for name in (
-        "check_estimators_overwrite_params", "check_estimators_fit_returns_self",
-        "check_readonly_memmap_input", "check_fit_idempotent", "check_fit_check_is_fitted",
-        "check_n_features_in",
-    )}
+    reason = (
+        "feeds make_blobs data with 2 features, read as 2-frame one-pixel volumes: "
+        "too short for Rt=1, which LBPTOP rejects with a ValueError by design"
+    )
+    return {
+        name: reason
+        for name in (
+            "check_estimators_overwrite_params",
+            "check_estimators_fit_returns_self",
+            "check_readonly_memmap_input",
+            "check_fit_idempotent",
+            "check_fit_check_is_fitted",
+            "check_n_features_in",
+        )
+    }
 
 
 # 2-D rows are read as one pixel over time (volume_shape=None): radius (0, 0, 1) gives

@@ -40,9 +40,11 @@ def test_agrees_with_sklearn_on_pooled_predictions():
     for subset in (slice(None), y_true != 2):
         t, p = y_true[subset], y_pred[subset]
         assert uf1_score(t, p) == pytest.approx(
-            f1_score(t, p, average="macro", labels=[0, 1, 2], zero_division=0))
+            f1_score(t, p, average="macro", labels=[0, 1, 2], zero_division=0)
+        )
         assert uar_score(t, p) == pytest.approx(
-            recall_score(t, p, average="macro", labels=[0, 1, 2], zero_division=0))
+            recall_score(t, p, average="macro", labels=[0, 1, 2], zero_division=0)
+        )
 
 
 def test_length_mismatch_is_an_error():
@@ -53,8 +55,17 @@ def test_length_mismatch_is_an_error():
 def test_log_round_trip_keeps_every_row(tmp_path):
     rng = np.random.default_rng(1)
     database = np.array(["casme2"] * 3 + ["smic"] * 2 + ["samm"] * 2)
-    subject = np.array(["casme2/sub01", "casme2/sub02", "casme2/sub01", "smic/s01",
-                        "smic/s01", "samm/006", "samm/007"])
+    subject = np.array(
+        [
+            "casme2/sub01",
+            "casme2/sub02",
+            "casme2/sub01",
+            "smic/s01",
+            "smic/s01",
+            "samm/006",
+            "samm/007",
+        ]
+    )
     name = [f"clip{i}" for i in range(7)]
     y_true, y_pred = rng.integers(0, 3, 7), rng.integers(0, 3, 7)
     path = tmp_path / "log.txt"
@@ -62,7 +73,10 @@ def test_log_round_trip_keeps_every_row(tmp_path):
     log = read_megc_log(path)
     assert len(log) == 7
     assert path.read_text().splitlines()[:3] == [
-        "casme2 sub01", f"clip0 {y_true[0]} {y_pred[0]}", f"clip2 {y_true[2]} {y_pred[2]}"]
+        "casme2 sub01",
+        f"clip0 {y_true[0]} {y_pred[0]}",
+        f"clip2 {y_true[2]} {y_pred[2]}",
+    ]
     back = log.set_index("name").loc[name]
     np.testing.assert_array_equal(back.y_true, y_true)
     np.testing.assert_array_equal(back.y_pred, y_pred)

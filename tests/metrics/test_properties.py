@@ -10,13 +10,19 @@ from saatkit.metrics import read_megc_log, uf1_score, write_megc_log
 from saatkit.metrics._megc_log import MEGC_DATABASES
 
 names = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,8}", fullmatch=True).filter(
-    lambda s: s not in MEGC_DATABASES)
+    lambda s: s not in MEGC_DATABASES
+)
 subjects = st.from_regex(r"[a-z0-9]{1,5}", fullmatch=True)
 labels = st.integers(0, 2)
-clip_rows = st.lists(st.tuples(st.sampled_from(MEGC_DATABASES), subjects, names, labels, labels),
-                     min_size=1, max_size=20, unique_by=lambda r: (r[0], r[1], r[2]))
-FILES = settings(max_examples=40, deadline=None,
-                 suppress_health_check=[HealthCheck.function_scoped_fixture])
+clip_rows = st.lists(
+    st.tuples(st.sampled_from(MEGC_DATABASES), subjects, names, labels, labels),
+    min_size=1,
+    max_size=20,
+    unique_by=lambda r: (r[0], r[1], r[2]),
+)
+FILES = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @FILES
@@ -46,8 +52,11 @@ def test_a_clip_line_that_lost_its_prediction_is_never_read(tmp_path, rows, data
 
 
 @settings(max_examples=60, deadline=None)
-@given(pairs=st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("abc")), min_size=1,
-                      max_size=30))
+@given(
+    pairs=st.lists(
+        st.tuples(st.sampled_from("abc"), st.sampled_from("abc")), min_size=1, max_size=30
+    )
+)
 def test_uf1_is_sklearns_macro_f1_over_the_declared_classes(pairs):
     y_true, y_pred = map(list, zip(*pairs))
     expected = f1_score(y_true, y_pred, average="macro", labels=list("abc"), zero_division=0)

@@ -26,10 +26,16 @@ def _data():
 
 def test_scorers_by_name_score_each_fold_like_the_metrics():
     X, y, groups = _data()
-    scores = cross_validate(LogisticRegression(), X, y, groups=groups, cv=LeaveOneGroupOut(),
-                            scoring={"uf1": get_scorer("uf1"), "uar": uar_scorer,
-                                     "war": get_scorer("war")}, return_estimator=True,
-                            return_indices=True)
+    scores = cross_validate(
+        LogisticRegression(),
+        X,
+        y,
+        groups=groups,
+        cv=LeaveOneGroupOut(),
+        scoring={"uf1": get_scorer("uf1"), "uar": uar_scorer, "war": get_scorer("war")},
+        return_estimator=True,
+        return_indices=True,
+    )
     for k, model in enumerate(scores["estimator"]):
         test = scores["indices"]["test"][k]
         pred = model.predict(X[test])
@@ -51,8 +57,9 @@ def test_get_scorer_knows_saatkit_and_sklearn_names():
 
 def test_a_scorer_in_grid_search_and_with_other_labels():
     X, y, groups = _data()
-    search = GridSearchCV(LogisticRegression(), {"C": [0.01, 1.0]}, cv=LeaveOneGroupOut(),
-                          scoring=get_scorer("uf1")).fit(X, y, groups=groups)
+    search = GridSearchCV(
+        LogisticRegression(), {"C": [0.01, 1.0]}, cv=LeaveOneGroupOut(), scoring=get_scorer("uf1")
+    ).fit(X, y, groups=groups)
     assert 0 <= search.best_score_ <= 1
     names = np.array(["neg", "pos", "sur"])[y]
     with pytest.raises(ValueError, match="not among the MEGC classes"):

@@ -14,8 +14,11 @@ from saatkit.metrics import (
 @pytest.mark.parametrize("score", [uf1_score, uar_score, recall_per_class])
 def test_labels_outside_the_declared_classes_are_an_error(score):
     names = ["neg", "pos", "sur"]
-    with pytest.raises(ValueError, match=r"y_true holds \['neg', 'pos', 'sur'\], which are not "
-                                         r"among the MEGC classes.*pass labels="):
+    with pytest.raises(
+        ValueError,
+        match=r"y_true holds \['neg', 'pos', 'sur'\], which are not "
+        r"among the MEGC classes.*pass labels=",
+    ):
         score(names, names)
     with pytest.raises(ValueError, match=r"y_true holds \[3\]"):
         score([1, 2, 3], [1, 2, 3])
@@ -46,21 +49,30 @@ def test_writer_takes_integer_labels_only(tmp_path):
     assert read_megc_log(tmp_path / "log.txt").y_pred.tolist() == [2]
 
 
-@pytest.mark.parametrize("text, match", [
-    ("casme2 sub01\nEP02_01f 1 1\nEP19_05f 0\nEP03_02 2 2\n",
-     r"line 3: 'EP19_05f 0' is a clip line without its prediction"),
-    ("casme2 sub01\nEP02_01f 1 1\nEP19_05f x\nEP03_02 2 2\n",
-     r"line 3: 'EP19_05f x' is a clip line without its prediction"),
-    ("casme2 sub01\nEP02_01f 1 x\n", "line 2: labels must be non-negative integers"),
-    ("casme2 sub01\nEP02_01f 1 1.0\n", "line 2: labels must be non-negative integers"),
-    ("casme2 sub01\nEP02_01f 1 -1\n", "line 2: labels must be non-negative integers"),
-    ("EP02_01f 1 1\n", "line 1: a prediction before any"),
-    ("casme2 sub01\ncasme2 sub02\nEP02_01f 1 1\n",
-     r"line 2: fold casme2 sub01 \(line 1\) has no clip"),
-    ("casme2 sub01\nEP02_01f 1 1\nsamm 006\n", "line 3: fold samm 006 has no clip"),
-    ("casme2 sub01\nEP02_01f 1 1\nEP02_01f 1 2\n", "line 3: clip EP02_01f is listed twice"),
-    ("casme2 sub01\nEP02_01f 1 1 0\n", "line 2: expected 'database subject'"),
-])
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        (
+            "casme2 sub01\nEP02_01f 1 1\nEP19_05f 0\nEP03_02 2 2\n",
+            r"line 3: 'EP19_05f 0' is a clip line without its prediction",
+        ),
+        (
+            "casme2 sub01\nEP02_01f 1 1\nEP19_05f x\nEP03_02 2 2\n",
+            r"line 3: 'EP19_05f x' is a clip line without its prediction",
+        ),
+        ("casme2 sub01\nEP02_01f 1 x\n", "line 2: labels must be non-negative integers"),
+        ("casme2 sub01\nEP02_01f 1 1.0\n", "line 2: labels must be non-negative integers"),
+        ("casme2 sub01\nEP02_01f 1 -1\n", "line 2: labels must be non-negative integers"),
+        ("EP02_01f 1 1\n", "line 1: a prediction before any"),
+        (
+            "casme2 sub01\ncasme2 sub02\nEP02_01f 1 1\n",
+            r"line 2: fold casme2 sub01 \(line 1\) has no clip",
+        ),
+        ("casme2 sub01\nEP02_01f 1 1\nsamm 006\n", "line 3: fold samm 006 has no clip"),
+        ("casme2 sub01\nEP02_01f 1 1\nEP02_01f 1 2\n", "line 3: clip EP02_01f is listed twice"),
+        ("casme2 sub01\nEP02_01f 1 1 0\n", "line 2: expected 'database subject'"),
+    ],
+)
 def test_reader_is_strict_and_names_the_line(tmp_path, text, match):
     path = tmp_path / "log.txt"
     path.write_text(text)
@@ -87,9 +99,11 @@ def test_per_class_scores_are_sklearn_over_the_declared_labels():
     labels = ["a", "b", "c", "d"]
     np.testing.assert_array_equal(
         f1_per_class(y_true, y_pred, labels=labels),
-        f1_score(y_true, y_pred, labels=labels, average=None, zero_division=0))
+        f1_score(y_true, y_pred, labels=labels, average=None, zero_division=0),
+    )
     np.testing.assert_array_equal(
         recall_per_class(y_true, y_pred, labels=labels),
-        recall_score(y_true, y_pred, labels=labels, average=None, zero_division=0))
+        recall_score(y_true, y_pred, labels=labels, average=None, zero_division=0),
+    )
     # The absent class "d" scores 0 and still counts in the mean.
     assert uf1_score(y_true, y_pred, labels=labels) == pytest.approx((2 / 3 + 1 + 2 / 3 + 0) / 4)

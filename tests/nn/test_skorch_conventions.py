@@ -100,11 +100,18 @@ def test_a_plain_skorch_net_takes_the_students_place(blobs):
     # The apex and resize steps hand on uint8 channels-last faces; ChannelsFirst gives
     # a plain net the input saatkit's classifiers give their networks.
     X, y = blobs
-    np.testing.assert_array_equal(ChannelsFirst().fit_transform(X),
-                                  to_network_input(torch.from_numpy(X)).numpy())
-    net = NeuralNetClassifier(CifarResNet, module__depth=8, module__n_classes=3,
-                              criterion=torch.nn.CrossEntropyLoss, max_epochs=1,
-                              train_split=None, batch_size=8)
+    np.testing.assert_array_equal(
+        ChannelsFirst().fit_transform(X), to_network_input(torch.from_numpy(X)).numpy()
+    )
+    net = NeuralNetClassifier(
+        CifarResNet,
+        module__depth=8,
+        module__n_classes=3,
+        criterion=torch.nn.CrossEntropyLoss,
+        max_epochs=1,
+        train_split=None,
+        batch_size=8,
+    )
     pipe = make_pipeline(ChannelsFirst(), net).fit(X, y)
     assert pipe.predict(X).shape == (len(X),)
     assert set(pipe.predict(X)) <= {0, 1, 2}

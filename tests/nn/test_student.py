@@ -169,8 +169,9 @@ def test_bad_teachers_and_parameters(fitted_teacher, blobs):
 def test_stage_pairing_and_size_checks(blobs):
     X, y = blobs
     vgg = SmallVGG16(n_classes=3)  # five stages, the first three at ResNet sizes
-    with pytest.raises(ValueError,
-                       match="3 stage maps and the teacher 5; pair them with teacher_stages"):
+    with pytest.raises(
+        ValueError, match="3 stage maps and the teacher 5; pair them with teacher_stages"
+    ):
         student(vgg).fit(X, y)
     student(vgg, teacher_stages=(0, 1, 2)).fit(X, y)
     with pytest.raises(ValueError, match=r"Stage pair 0.*\(8, 8, 8\).*\(8, 4, 4\)"):

@@ -35,7 +35,11 @@ def test_steps_and_defaults():
     assert isinstance(tim, TemporalInterpolator) and tim.n_frames == 10
     assert isinstance(lbptop, LBPTOP)
     assert (lbptop.radius, lbptop.n_neighbors, lbptop.grid, lbptop.norm) == (
-        (1, 1, 4), 4, (5, 5), "block")
+        (1, 1, 4),
+        4,
+        (5, 5),
+        "block",
+    )
     assert isinstance(svm, SVC) and svm.kernel == "linear" and svm.C == 1.0
 
 
@@ -43,7 +47,8 @@ def test_fits_and_predicts_clips():
     clips, y = make_clips()
     pipe = make_lbptop_pipeline(cropper="passthrough").fit(clips, y)
     assert pipe.named_steps["lbptop"].transform(
-        pipe.named_steps["tim"].transform(clips)).shape == (len(clips), 1200)
+        pipe.named_steps["tim"].transform(clips)
+    ).shape == (len(clips), 1200)
     # The three motion directions are separable by their XT codes.
     assert (pipe.predict(clips) == y).all()
 
@@ -66,8 +71,15 @@ def test_pandas_output_and_feature_names_through_the_whole_pipeline():
 
 def test_parameters_reach_the_steps():
     clips, y = make_clips(n_per_class=2)
-    pipe = make_lbptop_pipeline(cropper="passthrough", svm=LinearSVC(C=0.5), n_frames=12,
-                                radius=(1, 1, 2), n_neighbors=8, grid=(2, 2), norm="l2")
+    pipe = make_lbptop_pipeline(
+        cropper="passthrough",
+        svm=LinearSVC(C=0.5),
+        n_frames=12,
+        radius=(1, 1, 2),
+        n_neighbors=8,
+        grid=(2, 2),
+        norm="l2",
+    )
     assert isinstance(pipe.named_steps["svm"], LinearSVC)
     features = pipe[:-1].fit_transform(clips)
     assert features.shape == (len(clips), 2 * 2 * 3 * 256)
@@ -84,8 +96,10 @@ def test_memory_caches_tim_per_clip(tmp_path):
 
 
 def test_frame_sizes_must_agree_without_a_cropper():
-    clips = [Clip.from_frames(np.zeros((10, 20, 20), np.uint8), name="a"),
-             Clip.from_frames(np.zeros((10, 24, 20), np.uint8), name="b")]
+    clips = [
+        Clip.from_frames(np.zeros((10, 20, 20), np.uint8), name="a"),
+        Clip.from_frames(np.zeros((10, 24, 20), np.uint8), name="b"),
+    ]
     with pytest.raises(ValueError, match="FaceCropper"):
         make_lbptop_pipeline(cropper="passthrough").fit(clips, [0, 1])
 
@@ -93,8 +107,10 @@ def test_frame_sizes_must_agree_without_a_cropper():
 # scikit-learn lists these two as known failures of its own SVC and LinearSVC.
 _SKLEARN_KNOWN = {
     name: "scikit-learn's known failure: sample_weight is not equivalent to repeating samples"
-    for name in ("check_sample_weight_equivalence_on_dense_data",
-                 "check_sample_weight_equivalence_on_sparse_data")
+    for name in (
+        "check_sample_weight_equivalence_on_dense_data",
+        "check_sample_weight_equivalence_on_sparse_data",
+    )
 }
 
 
@@ -110,8 +126,10 @@ def test_resampler_balances_training_folds_only():
     from imblearn.over_sampling import RandomOverSampler
 
     rng = np.random.default_rng(0)
-    clips = [Clip.from_frames(rng.integers(0, 256, (12, 24, 24), dtype=np.uint8), name=f"c{i}")
-             for i in range(8)]
+    clips = [
+        Clip.from_frames(rng.integers(0, 256, (12, 24, 24), dtype=np.uint8), name=f"c{i}")
+        for i in range(8)
+    ]
     y = np.array([0, 0, 0, 0, 0, 1, 1, 2])
     seen = []
 
@@ -120,8 +138,11 @@ def test_resampler_balances_training_folds_only():
             seen.append(np.bincount(y))
             return super().fit(X, y, sample_weight)
 
-    pipe = make_lbptop_pipeline(cropper="passthrough", svm=Spy(kernel="linear"),
-                                resampler=RandomOverSampler(random_state=0))
+    pipe = make_lbptop_pipeline(
+        cropper="passthrough",
+        svm=Spy(kernel="linear"),
+        resampler=RandomOverSampler(random_state=0),
+    )
     assert list(pipe.named_steps) == ["crop", "tim", "lbptop", "resample", "svm"]
     assert pipe.fit(clips, y).predict(clips).shape == (8,)
     np.testing.assert_array_equal(seen[0], [5, 5, 5])

@@ -19,8 +19,10 @@ from saatkit.protocol import evaluate_loso
 @pytest.fixture(scope="module")
 def clips():
     data = make_synthetic_megc2019(max_frames=10, random_state=0)
-    keep = np.isin(data.groups, ["smic/s01", "smic/s02", "casme2/sub01", "casme2/sub02",
-                                 "samm/006", "samm/007"])
+    keep = np.isin(
+        data.groups,
+        ["smic/s01", "smic/s02", "casme2/sub01", "casme2/sub02", "samm/006", "samm/007"],
+    )
     return [c for c, k in zip(data.X, keep) if k], data.y[keep], data.groups[keep]
 
 
@@ -31,8 +33,10 @@ def teacher():
 
 
 def test_variants_swap_steps(teacher):
-    steps = {v: make_saat_pipeline(teacher, variant=v).named_steps
-             for v in ("resnet", "resnet-sa", "resnet-at", "sa-at")}
+    steps = {
+        v: make_saat_pipeline(teacher, variant=v).named_steps
+        for v in ("resnet", "resnet-sa", "resnet-at", "sa-at")
+    }
     assert steps["resnet"]["style"] == "passthrough"
     assert isinstance(steps["resnet"]["classifier"], FrozenEstimator)
     assert isinstance(steps["resnet-sa"]["style"], StyleAggregator)
@@ -58,7 +62,8 @@ def test_student_keeps_teacher_maps_only_when_they_are_the_same_in_every_fold(te
     faces = np.random.default_rng(0).integers(0, 255, (6, 32, 32, 3), dtype=np.uint8)
     assert student_memory(variant="resnet-at") == str(tmp_path)
     assert student_memory(variant="sa-at", style=StyleAggregator("moments").fit(faces)) == str(
-        tmp_path)
+        tmp_path
+    )
     # Style aggregation fitted in each fold: other faces, other maps in every fold.
     assert student_memory(variant="sa-at") is None
 
@@ -85,11 +90,20 @@ def test_stateless_prefix(teacher):
 
 def test_stateless_prefix_reads_the_tags():
     # A user's step that says requires_fit=False counts; one that learns stops the prefix.
-    pipe = Pipeline([("f", FunctionTransformer()), ("none", None), ("s", StandardScaler()),
-                     ("g", FunctionTransformer()), ("c", LogisticRegression())])
+    pipe = Pipeline(
+        [
+            ("f", FunctionTransformer()),
+            ("none", None),
+            ("s", StandardScaler()),
+            ("g", FunctionTransformer()),
+            ("c", LogisticRegression()),
+        ]
+    )
     assert stateless_prefix(pipe) == 2
-    assert stateless_prefix(Pipeline([("f", FunctionTransformer()),
-                                      ("c", FunctionTransformer())])) == 1
+    assert (
+        stateless_prefix(Pipeline([("f", FunctionTransformer()), ("c", FunctionTransformer())]))
+        == 1
+    )
 
 
 def test_an_unfitted_teacher_is_never_trained_on_the_clips():
@@ -117,8 +131,9 @@ def flow_teacher():
 @pytest.mark.parametrize("variant", ["resnet", "sa-at"])
 def test_flow_input_runs_under_loso(clips, flow_teacher, variant, tmp_path):
     X, y, groups = clips
-    pipe = make_saat_pipeline(flow_teacher, variant=variant, input="flow",
-                              memory=str(tmp_path), student_epochs=1)
+    pipe = make_saat_pipeline(
+        flow_teacher, variant=variant, input="flow", memory=str(tmp_path), student_epochs=1
+    )
     assert isinstance(pipe.named_steps["flow"], OpticalFlow)
     result = evaluate_loso(pipe, X, y, groups)
     assert result.n_folds == 6 and set(result.y_pred) <= {0, 1, 2}
@@ -145,19 +160,30 @@ def test_precomputed_prefix_gives_the_same_predictions(clips, tmp_path):
     whole = evaluate_loso(pipe, X, y, groups)
     k = stateless_prefix(pipe)
     features = pipe[:k].fit_transform(X)
-    split = evaluate_loso(pipe[k:], features, y, groups, database=whole.database,
-                          subjects=whole.subjects, names=whole.names)
+    split = evaluate_loso(
+        pipe[k:],
+        features,
+        y,
+        groups,
+        database=whole.database,
+        subjects=whole.subjects,
+        names=whole.names,
+    )
     np.testing.assert_array_equal(whole.y_pred, split.y_pred)
 
 
 def test_sa_at_runs_under_loso_and_cross_validate(clips, teacher, tmp_path):
     X, y, groups = clips
-    pipe = make_saat_pipeline(teacher, variant="sa-at", memory=str(tmp_path),
-                              style=StyleAggregator(method="moments"), student_epochs=1)
+    pipe = make_saat_pipeline(
+        teacher,
+        variant="sa-at",
+        memory=str(tmp_path),
+        style=StyleAggregator(method="moments"),
+        student_epochs=1,
+    )
     result = evaluate_loso(pipe, X, y, groups)
     assert result.n_folds == 6 and set(result.y_pred) <= {0, 1, 2}
-    scores = cross_validate(pipe, X, y, groups=groups, cv=LeaveOneGroupOut(),
-                            scoring=uf1_scorer)
+    scores = cross_validate(pipe, X, y, groups=groups, cv=LeaveOneGroupOut(), scoring=uf1_scorer)
     assert len(scores["test_score"]) == 6
 
 
@@ -174,7 +200,8 @@ def test_demo_teacher_learns_the_expression_set():
     # macro-expressions: from N(0, 0.02) weights it stayed near chance after 10 epochs.
     aux = make_synthetic_expressions(600, output_size=32, random_state=0)
     X_train, X_test, y_train, y_test = train_test_split(
-        aux.X, aux.y, test_size=0.2, stratify=aux.y, random_state=0)
+        aux.X, aux.y, test_size=0.2, stratify=aux.y, random_state=0
+    )
     teacher = make_teacher(preset="demo", random_state=0).fit(X_train, y_train)
     assert teacher.get_params()["init_std"] is None
     assert recall_score(y_test, teacher.predict(X_test), average="macro") > 0.75

@@ -22,13 +22,22 @@ def test_apex_frame_resnet_beats_chance_on_the_sanity_benchmark():
     data = make_synthetic_megc2019(max_frames=8, databases="casme2", scale=0.25, intensity=8)
     keep = data.groups != "casme2/sub17"
     clips, y, groups = [c for c, k in zip(data.X, keep) if k], data.y[keep], data.groups[keep]
-    resnet = TeacherClassifier(module=CifarResNet, module__depth=8, max_epochs=10, lr=2e-3,
-                               batch_size=16, init_std=None, class_weight="balanced",
-                               classes=[0, 1, 2], random_state=0)
+    resnet = TeacherClassifier(
+        module=CifarResNet,
+        module__depth=8,
+        max_epochs=10,
+        lr=2e-3,
+        batch_size=16,
+        init_std=None,
+        class_weight="balanced",
+        classes=[0, 1, 2],
+        random_state=0,
+    )
     # The apex-frame steps of the paper's pipeline, with the annotated apex (Algorithm 1
     # is tested on its own); the classifier learns from the apex frames.
-    steps = make_pipeline(FaceCropper(output_size=32, reference="apex"),
-                          ApexSpotter(method="annotated"))
+    steps = make_pipeline(
+        FaceCropper(output_size=32, reference="apex"), ApexSpotter(method="annotated")
+    )
     apex_frames = steps.fit_transform(clips)
     predicted = np.empty_like(y)
     for train, test in GroupKFold(3).split(apex_frames, y, groups):

@@ -143,7 +143,7 @@ def test_distance_is_eq_1():
     rng = np.random.default_rng(0)
     h1, h = rng.integers(0, 50, 10), rng.integers(0, 50, (4, 10))
     h[2] = h1
-    expected = 1 - h @ h1 / np.sqrt((h1 ** 2).sum() * (h ** 2).sum(axis=1))
+    expected = 1 - h @ h1 / np.sqrt((h1**2).sum() * (h**2).sum(axis=1))
     d = lbp_distance(h1, h)
     np.testing.assert_allclose(d, expected, atol=1e-12)
     assert d[2] == 0.0
@@ -220,6 +220,7 @@ def test_plot_apex_curve(tmp_path):
 
 # --- scikit-learn API checks that apply to a transformer of clips ---
 
+
 def test_sklearn_api(face, regions):
     clip = _smiling_clip(face, regions, 3)
     spotter = ApexSpotter(lbp_points=8, lbp_radius=1.5)
@@ -240,15 +241,18 @@ def test_sklearn_api(face, regions):
     assert tags.input_tags.two_d_array is False and not tags.requires_fit
 
 
-@pytest.mark.parametrize("params, name", [
-    ({"method": "optical_flow"}, "method"),
-    ({"fallback": "annotated"}, "fallback"),
-    ({"lbp_points": 2}, "lbp_points"),
-    ({"lbp_radius": 0}, "lbp_radius"),
-    ({"lbp_method": "var"}, "lbp_method"),
-    ({"detector": "mtcnn"}, "detector"),
-    ({"detection_size": 0}, "detection_size"),
-])
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"method": "optical_flow"}, "method"),
+        ({"fallback": "annotated"}, "fallback"),
+        ({"lbp_points": 2}, "lbp_points"),
+        ({"lbp_radius": 0}, "lbp_radius"),
+        ({"lbp_method": "var"}, "lbp_method"),
+        ({"detector": "mtcnn"}, "detector"),
+        ({"detection_size": 0}, "detection_size"),
+    ],
+)
 def test_bad_parameters_are_named_at_fit(face, params, name):
     clip = _clip(np.stack([face] * 2))
     with pytest.raises(ValueError, match=name):

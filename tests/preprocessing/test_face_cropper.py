@@ -27,8 +27,12 @@ def astronaut():
 
 
 def _contains(outer, inner):
-    return (outer[0] <= inner[0] and outer[1] <= inner[1]
-            and outer[2] >= inner[2] and outer[3] >= inner[3])
+    return (
+        outer[0] <= inner[0]
+        and outer[1] <= inner[1]
+        and outer[2] >= inner[2]
+        and outer[3] >= inner[3]
+    )
 
 
 def _clip(frames, name="c", **metadata):
@@ -57,8 +61,9 @@ def test_same_box_cut_from_every_frame(astronaut):
     cropper = FaceCropper(output_size=(120, 100), margin=0.2).fit([clip])
     [faces] = cropper.transform([clip])
     x0, y0, x1, y1 = cropper.locate([clip]).boxes[0]
-    expected = [cv2.resize(f[y0:y1, x0:x1], (100, 120), interpolation=cv2.INTER_AREA)
-                for f in frames]
+    expected = [
+        cv2.resize(f[y0:y1, x0:x1], (100, 120), interpolation=cv2.INTER_AREA) for f in frames
+    ]
     np.testing.assert_array_equal(faces.read(), np.stack(expected))
     assert faces.read().shape[1:3] == (120, 100)
 
@@ -101,7 +106,7 @@ def test_upscaled_lfw_faces_pasted_at_known_places(detector):
         face = cv2.resize((face * 255).astype(np.uint8), (100, 100), interpolation=cv2.INTER_CUBIC)
         frame = np.full((240, 320), 90, dtype=np.uint8)
         x, y = int(rng.integers(0, 220)), int(rng.integers(0, 140))
-        frame[y:y + 100, x:x + 100] = face
+        frame[y : y + 100, x : x + 100] = face
         clips.append(_clip([frame], name=f"lfw{i}"))
         # lfw_subset images are tight crops: their centre is eyes, nose and mouth.
         pasted.append((x + 20, y + 20, x + 80, y + 80))
@@ -126,8 +131,9 @@ def test_large_frames_are_shrunk_for_detection_and_mapped_back(astronaut):
 @pytest.mark.parametrize("image", ["noise", "flat"])
 def test_no_face_raises_naming_the_clip(image):
     rng = np.random.default_rng(1)
-    frame = (rng.integers(0, 256, (240, 320, 3)) if image == "noise"
-             else np.full((240, 320, 3), 128)).astype(np.uint8)
+    frame = (
+        rng.integers(0, 256, (240, 320, 3)) if image == "noise" else np.full((240, 320, 3), 128)
+    ).astype(np.uint8)
     clip = _clip([frame] * 2, name="EP_empty")
     cropper = FaceCropper().fit([clip])
     with pytest.raises(NoFaceError, match="EP_empty") as info:
@@ -196,8 +202,9 @@ def test_memory_caches_each_clip(astronaut, tmp_path, monkeypatch):
 
     monkeypatch.setattr(_face_cropper, "detect_faces", no_detection)
     # Crop parameters are not detection: a cropper for 32 px grey faces reuses the boxes.
-    other = FaceCropper(memory=str(tmp_path), on_missing="center", margin=0.3,
-                        output_size=32, color="grey")
+    other = FaceCropper(
+        memory=str(tmp_path), on_missing="center", margin=0.3, output_size=32, color="grey"
+    )
     assert other.fit(clips).transform(clips)[0].read().shape == (1, 32, 32)
     np.testing.assert_array_equal(other.locate(clips).scores, first.scores)
     cropper.set_params(margin=0.3, output_size=64)
@@ -215,6 +222,7 @@ def test_n_jobs_gives_the_same_boxes(astronaut):
 
 
 # --- scikit-learn API checks that apply to a transformer of clips ---
+
 
 def test_sklearn_api(astronaut):
     clip = _clip([astronaut])
@@ -238,17 +246,20 @@ def test_sklearn_api(astronaut):
     assert tags.input_tags.two_d_array is False and not tags.requires_fit
 
 
-@pytest.mark.parametrize("params, name", [
-    ({"detector": "mtcnn"}, "detector"),
-    ({"detection_size": 8}, "detection_size"),
-    ({"reference": "peak"}, "reference"),
-    ({"reference": 1.5}, "reference"),
-    ({"margin": -0.1}, "margin"),
-    ({"output_size": (0, 10)}, "output_size"),
-    ({"output_size": "big"}, "output_size"),
-    ({"on_missing": "skip"}, "on_missing"),
-    ({"track": "yes"}, "track"),
-])
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"detector": "mtcnn"}, "detector"),
+        ({"detection_size": 8}, "detection_size"),
+        ({"reference": "peak"}, "reference"),
+        ({"reference": 1.5}, "reference"),
+        ({"margin": -0.1}, "margin"),
+        ({"output_size": (0, 10)}, "output_size"),
+        ({"output_size": "big"}, "output_size"),
+        ({"on_missing": "skip"}, "on_missing"),
+        ({"track": "yes"}, "track"),
+    ],
+)
 def test_bad_parameters_are_named_at_fit(astronaut, params, name):
     clip = _clip([astronaut])
     cropper = FaceCropper(**params)
@@ -266,13 +277,19 @@ def test_bad_input_is_rejected():
 def test_a_face_that_leaves_the_crop_is_reported(astronaut):
     moved = np.roll(astronaut, 200, axis=1)
     flat = np.full_like(astronaut, 128)
-    clips = [_clip([astronaut, astronaut], name="still"), _clip([astronaut, moved], name="moved"),
-             _clip([astronaut, flat, flat], name="gone"),
-             _clip([astronaut, moved, astronaut], name="apex", apex=1)]
+    clips = [
+        _clip([astronaut, astronaut], name="still"),
+        _clip([astronaut, moved], name="moved"),
+        _clip([astronaut, flat, flat], name="gone"),
+        _clip([astronaut, moved, astronaut], name="apex", apex=1),
+    ]
     cropper = FaceCropper(output_size=48).fit(clips)
-    with pytest.warns(FaceTrackingWarning, match=r"3 clip\(s\).*moved: the face on frame 1 is "
-                                                  r"\d+% outside the crop; gone: no face on "
-                                                  "frame 2; apex: the face on frame 1"):
+    with pytest.warns(
+        FaceTrackingWarning,
+        match=r"3 clip\(s\).*moved: the face on frame 1 is "
+        r"\d+% outside the crop; gone: no face on "
+        "frame 2; apex: the face on frame 1",
+    ):
         cropper.transform(clips)
     with pytest.warns(FaceTrackingWarning):
         assert cropper.locate(clips).untracked == ["moved", "gone", "apex"]

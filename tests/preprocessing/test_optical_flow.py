@@ -160,12 +160,12 @@ def test_transform_is_flow_image_of_onset_and_apex_and_reads_two_frames():
     clip = Clip(Recorded(frames), name="c", onset=1, apex=3)
     out = OpticalFlow("farneback", output_size=32).fit_transform([clip])[0]
     assert reads == [[1, 3]]
-    np.testing.assert_array_equal(out, flow_image(face, shift, method="farneback",
-                                                  output_size=32))
+    np.testing.assert_array_equal(out, flow_image(face, shift, method="farneback", output_size=32))
     # No onset annotation: the first frame is the onset.
     clip = Clip.from_frames(frames[1:], name="c", apex=2)
-    np.testing.assert_array_equal(OpticalFlow("farneback", output_size=32).transform([clip])[0],
-                                  out)
+    np.testing.assert_array_equal(
+        OpticalFlow("farneback", output_size=32).transform([clip])[0], out
+    )
 
 
 def test_rgb_frames_are_made_grey_with_opencv():
@@ -173,8 +173,9 @@ def test_rgb_frames_are_made_grey_with_opencv():
     shift = np.roll(rgb, (1, 2), axis=(0, 1))
     grey = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in (rgb, shift)]
     flow = OpticalFlow("dis", normalize=None)
-    np.testing.assert_array_equal(flow.transform([pair_clip(rgb, shift)]),
-                                  flow.transform([pair_clip(*grey)]))
+    np.testing.assert_array_equal(
+        flow.transform([pair_clip(rgb, shift)]), flow.transform([pair_clip(*grey)])
+    )
 
 
 def clips_of_three_sizes():
@@ -195,15 +196,19 @@ def test_order_and_subset_invariance_and_transform_leaves_the_estimator(tmp_path
     np.testing.assert_array_equal(flow.transform(clips[::-1]), everything[::-1])
     np.testing.assert_array_equal(flow.transform(clips[1:2]), everything[1:2])
     assert any(tmp_path.rglob("*.npz"))  # the second and third calls came from the cache
-    np.testing.assert_array_equal(clone(flow).set_params(memory=None).transform(clips),
-                                  everything)
+    np.testing.assert_array_equal(clone(flow).set_params(memory=None).transform(clips), everything)
 
 
 def test_stateless_estimator_api():
     flow = OpticalFlow()
     assert flow.get_params() == {
-        "method": "tvl1", "output_size": 28, "components": ("u", "v", "strain"),
-        "normalize": "minmax", "method_params": None, "memory": None, "n_jobs": None,
+        "method": "tvl1",
+        "output_size": 28,
+        "components": ("u", "v", "strain"),
+        "normalize": "minmax",
+        "method_params": None,
+        "memory": None,
+        "n_jobs": None,
     }
     tags = get_tags(flow)
     assert not tags.requires_fit and not tags.input_tags.two_d_array
@@ -231,23 +236,29 @@ def test_errors_name_the_clip():
         OpticalFlow("dis").transform([tiny])
 
 
-@pytest.mark.parametrize("params, match", [
-    ({"method": "lucas_kanade"}, "'method' parameter"),
-    ({"output_size": 1}, "'output_size' parameter"),
-    ({"output_size": 28.0}, "'output_size' parameter"),
-    ({"components": "u"}, "components"),
-    ({"components": ("u", "w")}, "components must name"),
-    ({"components": ("u", "u")}, "must not repeat"),
-    ({"components": ()}, "components must name"),
-    ({"normalize": "zscore"}, "'normalize' parameter"),
-    ({"method_params": [("winsize", 5)]}, "'method_params' parameter"),
-    ({"method": "tvl1", "method_params": {"winsize": 5}}, r"\['winsize'\] that method='tvl1'"),
-    ({"method": "farneback", "method_params": {"winsize": 0}}, "'winsize' parameter of method="),
-    ({"method": "farneback", "method_params": {"poly_n": 6}}, "'poly_n' parameter"),
-    ({"method": "dis", "method_params": {"preset": "slow"}}, "'preset' parameter"),
-    ({"method": "tvl1", "method_params": {"attachment": -1.0}}, "'attachment' parameter"),
-    ({"memory": 3}, "'memory' parameter"),
-])
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"method": "lucas_kanade"}, "'method' parameter"),
+        ({"output_size": 1}, "'output_size' parameter"),
+        ({"output_size": 28.0}, "'output_size' parameter"),
+        ({"components": "u"}, "components"),
+        ({"components": ("u", "w")}, "components must name"),
+        ({"components": ("u", "u")}, "must not repeat"),
+        ({"components": ()}, "components must name"),
+        ({"normalize": "zscore"}, "'normalize' parameter"),
+        ({"method_params": [("winsize", 5)]}, "'method_params' parameter"),
+        ({"method": "tvl1", "method_params": {"winsize": 5}}, r"\['winsize'\] that method='tvl1'"),
+        (
+            {"method": "farneback", "method_params": {"winsize": 0}},
+            "'winsize' parameter of method=",
+        ),
+        ({"method": "farneback", "method_params": {"poly_n": 6}}, "'poly_n' parameter"),
+        ({"method": "dis", "method_params": {"preset": "slow"}}, "'preset' parameter"),
+        ({"method": "tvl1", "method_params": {"attachment": -1.0}}, "'attachment' parameter"),
+        ({"memory": 3}, "'memory' parameter"),
+    ],
+)
 def test_parameter_errors(params, match):
     clips = [pair_clip(uint8(CAMERA[:32, :32]), uint8(CAMERA[:32, :32]))]
     with pytest.raises(ValueError, match=match):
@@ -266,16 +277,22 @@ def test_method_params_reach_the_method():
     # The preset's half-resolution flow is coarser, as measured: 0.14 against 0.05.
     assert mean_epe(half, 0.6, -0.4) > 1.5 * mean_epe(default, 0.6, -0.4)
     frame = uint8(CAMERA[:48, :48])
-    for method, changed in [("tvl1", {"attachment": 38.25}), ("farneback", {"winsize": 9}),
-                            ("dis", {"patch_size": 6, "use_spatial_propagation": False})]:
+    for method, changed in [
+        ("tvl1", {"attachment": 38.25}),
+        ("farneback", {"winsize": 9}),
+        ("dis", {"patch_size": 6, "use_spatial_propagation": False}),
+    ]:
         default = raw_flow(method, frame, apex[:48, :48])
-        assert not np.array_equal(raw_flow(method, frame, apex[:48, :48],
-                                           method_params=changed), default)
+        assert not np.array_equal(
+            raw_flow(method, frame, apex[:48, :48], method_params=changed), default
+        )
         # method_params update the defaults: naming a default changes nothing.
-        same = {key: value for key, (value, _) in METHOD_PARAMS[method].items()
-                if value is not None}
-        np.testing.assert_array_equal(raw_flow(method, frame, apex[:48, :48],
-                                               method_params=same), default)
+        same = {
+            key: value for key, (value, _) in METHOD_PARAMS[method].items() if value is not None
+        }
+        np.testing.assert_array_equal(
+            raw_flow(method, frame, apex[:48, :48], method_params=same), default
+        )
 
 
 def test_flow_image_checks_the_frames():

@@ -13,13 +13,16 @@ def test_shrinking_averages_blocks():
     np.testing.assert_array_equal(out[0], [[200, 0], [0, 0]])
 
 
-@pytest.mark.parametrize("shape, expected", [
-    ((3, 64, 64, 3), (3, 16, 16, 3)),
-    ((3, 64, 64, 1), (3, 16, 16, 1)),
-    ((3, 64, 64), (3, 16, 16)),
-    ((3, 2, 64, 64, 3), (3, 2, 16, 16, 3)),
-    ((3, 2, 64, 64), (3, 2, 16, 16)),
-])
+@pytest.mark.parametrize(
+    "shape, expected",
+    [
+        ((3, 64, 64, 3), (3, 16, 16, 3)),
+        ((3, 64, 64, 1), (3, 16, 16, 1)),
+        ((3, 64, 64), (3, 16, 16)),
+        ((3, 2, 64, 64, 3), (3, 2, 16, 16, 3)),
+        ((3, 2, 64, 64), (3, 2, 16, 16)),
+    ],
+)
 def test_layouts_are_kept(shape, expected):
     images = np.random.default_rng(0).integers(0, 255, shape, dtype=np.uint8)
     out = ImageResizer(output_size=16).fit_transform(images)

@@ -397,13 +397,15 @@ def test_stacks_of_frames_are_styled_frame_by_frame():
     pairs[3:] //= 3  # a second, darker style
     domains = ["a"] * 3 + ["b"] * 3
     stacked = StyleAggregator("moments").fit(pairs, domains=domains)
-    flat = StyleAggregator("moments").fit(pairs.reshape(12, 24, 24, 3),
-                                          domains=np.repeat(domains, 2))
+    flat = StyleAggregator("moments").fit(
+        pairs.reshape(12, 24, 24, 3), domains=np.repeat(domains, 2)
+    )
     np.testing.assert_allclose(stacked.target_mean_, flat.target_mean_)
     out = stacked.transform(pairs)
     assert out.shape == pairs.shape
-    np.testing.assert_array_equal(out.reshape(12, 24, 24, 3),
-                                  flat.transform(pairs.reshape(12, 24, 24, 3)))
+    np.testing.assert_array_equal(
+        out.reshape(12, 24, 24, 3), flat.transform(pairs.reshape(12, 24, 24, 3))
+    )
 
 
 def test_statistics_of_faces_seen_before_are_kept_and_the_same(monkeypatch):
@@ -415,11 +417,13 @@ def test_statistics_of_faces_seen_before_are_kept_and_the_same(monkeypatch):
     monkeypatch.setattr(_style_images, "_SEEN_STATISTICS", {})
     computed = []
     real = _style_images._thumbnail_statistics
-    monkeypatch.setattr(_style_images, "_thumbnail_statistics",
-                        lambda X: computed.append(len(X)) or real(X))
+    monkeypatch.setattr(
+        _style_images, "_thumbnail_statistics", lambda X: computed.append(len(X)) or real(X)
+    )
     np.testing.assert_array_equal(_style_images.thumbnail_statistics(faces[:8]), expected[:8])
     # A later fold: four faces seen before, in another order, and four new ones.
     order = [9, 2, 11, 0, 8, 5, 10, 3]
-    np.testing.assert_array_equal(_style_images.thumbnail_statistics(faces[order]),
-                                  expected[order])
+    np.testing.assert_array_equal(
+        _style_images.thumbnail_statistics(faces[order]), expected[order]
+    )
     assert computed == [8, 4]

@@ -175,8 +175,10 @@ def test_dtypes():
     x = np.arange(2 * 4 * 3 * 3).reshape(2, 4, 3, 3)
     assert TemporalInterpolator(5).fit_transform(x.astype(np.float32)).dtype == np.float32
     assert TemporalInterpolator(5).fit_transform(x.astype(np.int16)).dtype == np.float64
-    np.testing.assert_allclose(TemporalInterpolator(5).fit_transform(x.astype(np.int16)),
-                               TemporalInterpolator(5).fit_transform(x.astype(np.float64)))
+    np.testing.assert_allclose(
+        TemporalInterpolator(5).fit_transform(x.astype(np.int16)),
+        TemporalInterpolator(5).fit_transform(x.astype(np.float64)),
+    )
 
 
 def test_colour_channels_are_interpolated_independently():
@@ -184,8 +186,9 @@ def test_colour_channels_are_interpolated_independently():
     x = rng.integers(0, 256, (1, 11, 6, 5, 3), dtype=np.uint8)
     out = TemporalInterpolator(10).fit_transform(x)
     for c in range(3):
-        np.testing.assert_array_equal(out[..., c],
-                                      TemporalInterpolator(10).fit_transform(x[..., c]))
+        np.testing.assert_array_equal(
+            out[..., c], TemporalInterpolator(10).fit_transform(x[..., c])
+        )
 
 
 def test_clips_of_different_lengths(tmp_path):
@@ -202,8 +205,10 @@ def test_clips_of_different_lengths(tmp_path):
 
 
 def test_frame_sizes_must_agree():
-    clips = [Clip.from_frames(np.zeros((5, 8, 8), np.uint8), name="a"),
-             Clip.from_frames(np.zeros((5, 9, 8), np.uint8), name="b")]
+    clips = [
+        Clip.from_frames(np.zeros((5, 8, 8), np.uint8), name="a"),
+        Clip.from_frames(np.zeros((5, 9, 8), np.uint8), name="b"),
+    ]
     with pytest.raises(ValueError, match="FaceCropper"):
         TemporalInterpolator(10).fit_transform(clips)
 
@@ -214,13 +219,16 @@ def test_bad_n_frames(n_frames):
         TemporalInterpolator(n_frames).fit(np.zeros((1, 3, 2, 2)))
 
 
-@pytest.mark.parametrize("X, error", [
-    (np.zeros((3, 4, 4)), ValueError),        # one clip without the clip axis
-    (np.zeros((2, 0, 4, 4)), ValueError),     # no frames
-    ([], ValueError),
-    (np.zeros((1, 3, 2, 2), dtype=complex), TypeError),
-    (np.array([[[["a"]]]]), TypeError),
-])
+@pytest.mark.parametrize(
+    "X, error",
+    [
+        (np.zeros((3, 4, 4)), ValueError),  # one clip without the clip axis
+        (np.zeros((2, 0, 4, 4)), ValueError),  # no frames
+        ([], ValueError),
+        (np.zeros((1, 3, 2, 2), dtype=complex), TypeError),
+        (np.array([[[["a"]]]]), TypeError),
+    ],
+)
 def test_bad_input(X, error):
     with pytest.raises(error):
         TemporalInterpolator(4).fit(X)

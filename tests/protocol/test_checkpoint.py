@@ -43,8 +43,12 @@ def test_damaged_or_malicious_fold_is_recomputed(tmp_path, content):
     elif content == "pickle":
         path.write_bytes(pickle.dumps(Payload(marker)))
     elif content == "object-array":
-        np.savez(path, test=np.arange(10), y_pred=np.array([Payload(marker)], dtype=object),
-                 fingerprint=np.array([Payload(marker)], dtype=object))
+        np.savez(
+            path,
+            test=np.arange(10),
+            y_pred=np.array([Payload(marker)], dtype=object),
+            fingerprint=np.array([Payload(marker)], dtype=object),
+        )
     else:
         path.write_bytes(b"")
     with pytest.warns(UserWarning, match="fold-0001.npz cannot be read.*fold 1 is recomputed"):

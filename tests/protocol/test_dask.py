@@ -16,8 +16,9 @@ def test_dask_cluster_gives_the_local_predictions():
     y, groups = data.y[keep], data.groups[keep]
     pipe = make_lbptop_pipeline(output_size=48)
     local = evaluate_loso(pipe, X, y, groups)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0") as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
         with _parallel_backend("dask", cluster.scheduler_address):
             remote = evaluate_loso(pipe, X, y, groups, n_jobs=2)
     np.testing.assert_array_equal(remote.y_pred, local.y_pred)

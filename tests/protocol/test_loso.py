@@ -28,13 +28,19 @@ class SubjectSpy(ClassifierMixin, BaseEstimator):
 def make_clips(n_per_subject=3):
     rng = np.random.default_rng(0)
     clips, y = [], []
-    for db, subjects in (("smic", ["s01", "s02"]), ("casme2", ["sub01", "sub02", "sub03"]),
-                         ("samm", ["006", "007"])):
+    for db, subjects in (
+        ("smic", ["s01", "s02"]),
+        ("casme2", ["sub01", "sub02", "sub03"]),
+        ("samm", ["006", "007"]),
+    ):
         for subject in subjects:
             for k in range(n_per_subject):
                 frames = rng.integers(0, 255, (2, 4, 4), dtype=np.uint8)
-                clips.append(Clip.from_frames(frames, database=db, subject=f"{db}/{subject}",
-                                              name=f"{subject}_{k}"))
+                clips.append(
+                    Clip.from_frames(
+                        frames, database=db, subject=f"{db}/{subject}", name=f"{subject}_{k}"
+                    )
+                )
                 y.append(int(rng.integers(0, 3)))
     return clips, np.array(y)
 
@@ -66,8 +72,7 @@ def feature_data():
 def test_pooled_predictions_match_sklearn_and_tables_add_up():
     X, y, groups, database = feature_data()
     result = evaluate_loso(LogisticRegression(), X, y, groups, database=database)
-    expected = cross_val_predict(LogisticRegression(), X, y, groups=groups,
-                                 cv=LeaveOneGroupOut())
+    expected = cross_val_predict(LogisticRegression(), X, y, groups=groups, cv=LeaveOneGroupOut())
     np.testing.assert_array_equal(result.y_pred, expected)
     scores = result.scores()
     assert list(scores.index) == ["Full", "SMIC", "CASME II", "SAMM"]
@@ -78,7 +83,8 @@ def test_pooled_predictions_match_sklearn_and_tables_add_up():
     assert scores.loc[["SMIC", "CASME II", "SAMM"], "n"].sum() == scores.loc["Full", "n"]
     matrices = result.confusion_matrices()
     np.testing.assert_array_equal(
-        matrices["Full"], matrices["SMIC"] + matrices["CASME II"] + matrices["SAMM"])
+        matrices["Full"], matrices["SMIC"] + matrices["CASME II"] + matrices["SAMM"]
+    )
     assert "| LR |" in result.table("LR")
 
 

@@ -73,16 +73,19 @@ class Unpicklable(Scale):
         return super().fit(X)
 
 
-@pytest.mark.parametrize("estimator, check", [
-    (WritesOnTransform(), ec.check_methods_leave_estimator_unchanged),
-    (MutatesInput(), ec.check_input_not_mutated),
-    (MutatesInput(), ec.check_read_only_input),
-    (ChangesParams(), ec.check_fit_returns_self_and_keeps_params),
-    (BatchDependent(), ec.check_subset_invariance),
-    (NeverNotFitted(), ec.check_not_fitted_error),
-    (OtherFitTransform(), ec.check_fit_transform_equals_fit_then_transform),
-    (Unpicklable(), ec.check_pickle_round_trip),
-])
+@pytest.mark.parametrize(
+    "estimator, check",
+    [
+        (WritesOnTransform(), ec.check_methods_leave_estimator_unchanged),
+        (MutatesInput(), ec.check_input_not_mutated),
+        (MutatesInput(), ec.check_read_only_input),
+        (ChangesParams(), ec.check_fit_returns_self_and_keeps_params),
+        (BatchDependent(), ec.check_subset_invariance),
+        (NeverNotFitted(), ec.check_not_fitted_error),
+        (OtherFitTransform(), ec.check_fit_transform_equals_fit_then_transform),
+        (Unpicklable(), ec.check_pickle_round_trip),
+    ],
+)
 def test_each_check_catches_its_breach(estimator, check):
     check(Scale(), IMAGES.copy())  # the correct step passes
     with pytest.raises(Exception):  # noqa: B017 - an assertion or the step's own error

@@ -18,27 +18,78 @@ DATABASES = ("smic", "casme2", "samm")
 # Clips per subject per class (negative, positive, surprise) in the MEGC 2019 composite.
 SUBJECT_CLIPS = {
     "smic": {
-        "s01": (3, 2, 1), "s02": (0, 1, 5), "s03": (22, 11, 6), "s04": (10, 4, 5),
-        "s05": (1, 0, 1), "s06": (2, 0, 2), "s08": (9, 4, 0), "s09": (0, 1, 3),
-        "s11": (3, 3, 1), "s12": (0, 8, 1), "s13": (0, 10, 0), "s14": (3, 2, 5),
-        "s15": (1, 1, 2), "s18": (2, 0, 5), "s19": (0, 1, 1), "s20": (14, 3, 5),
+        "s01": (3, 2, 1),
+        "s02": (0, 1, 5),
+        "s03": (22, 11, 6),
+        "s04": (10, 4, 5),
+        "s05": (1, 0, 1),
+        "s06": (2, 0, 2),
+        "s08": (9, 4, 0),
+        "s09": (0, 1, 3),
+        "s11": (3, 3, 1),
+        "s12": (0, 8, 1),
+        "s13": (0, 10, 0),
+        "s14": (3, 2, 5),
+        "s15": (1, 1, 2),
+        "s18": (2, 0, 5),
+        "s19": (0, 1, 1),
+        "s20": (14, 3, 5),
     },
     "casme2": {
-        "sub01": (2, 1, 0), "sub02": (5, 1, 3), "sub03": (4, 0, 1), "sub04": (2, 0, 0),
-        "sub05": (0, 1, 5), "sub06": (1, 1, 2), "sub07": (5, 0, 0), "sub08": (1, 0, 0),
-        "sub09": (5, 5, 0), "sub11": (4, 0, 0), "sub12": (5, 2, 4), "sub13": (0, 2, 0),
-        "sub14": (0, 3, 0), "sub15": (1, 1, 1), "sub16": (1, 2, 0), "sub17": (23, 7, 1),
-        "sub19": (3, 3, 5), "sub20": (2, 0, 0), "sub21": (1, 0, 0), "sub22": (2, 0, 0),
-        "sub23": (7, 1, 0), "sub24": (2, 0, 1), "sub25": (3, 0, 2), "sub26": (9, 2, 0),
+        "sub01": (2, 1, 0),
+        "sub02": (5, 1, 3),
+        "sub03": (4, 0, 1),
+        "sub04": (2, 0, 0),
+        "sub05": (0, 1, 5),
+        "sub06": (1, 1, 2),
+        "sub07": (5, 0, 0),
+        "sub08": (1, 0, 0),
+        "sub09": (5, 5, 0),
+        "sub11": (4, 0, 0),
+        "sub12": (5, 2, 4),
+        "sub13": (0, 2, 0),
+        "sub14": (0, 3, 0),
+        "sub15": (1, 1, 1),
+        "sub16": (1, 2, 0),
+        "sub17": (23, 7, 1),
+        "sub19": (3, 3, 5),
+        "sub20": (2, 0, 0),
+        "sub21": (1, 0, 0),
+        "sub22": (2, 0, 0),
+        "sub23": (7, 1, 0),
+        "sub24": (2, 0, 1),
+        "sub25": (3, 0, 2),
+        "sub26": (9, 2, 0),
     },
     "samm": {
-        "006": (9, 0, 2), "007": (1, 5, 2), "009": (3, 0, 1), "010": (4, 0, 0),
-        "011": (13, 7, 0), "012": (2, 0, 1), "013": (6, 0, 0), "014": (2, 7, 1),
-        "015": (2, 0, 1), "016": (2, 1, 2), "017": (3, 0, 1), "018": (2, 0, 1),
-        "019": (0, 1, 0), "020": (2, 2, 0), "021": (2, 0, 0), "022": (3, 2, 0),
-        "023": (1, 0, 0), "024": (1, 0, 0), "026": (9, 0, 0), "028": (1, 0, 2),
-        "030": (3, 0, 0), "031": (1, 0, 0), "032": (4, 0, 0), "033": (4, 1, 0),
-        "034": (3, 0, 0), "035": (7, 0, 1), "036": (1, 0, 0), "037": (1, 0, 0),
+        "006": (9, 0, 2),
+        "007": (1, 5, 2),
+        "009": (3, 0, 1),
+        "010": (4, 0, 0),
+        "011": (13, 7, 0),
+        "012": (2, 0, 1),
+        "013": (6, 0, 0),
+        "014": (2, 7, 1),
+        "015": (2, 0, 1),
+        "016": (2, 1, 2),
+        "017": (3, 0, 1),
+        "018": (2, 0, 1),
+        "019": (0, 1, 0),
+        "020": (2, 2, 0),
+        "021": (2, 0, 0),
+        "022": (3, 2, 0),
+        "023": (1, 0, 0),
+        "024": (1, 0, 0),
+        "026": (9, 0, 0),
+        "028": (1, 0, 2),
+        "030": (3, 0, 0),
+        "031": (1, 0, 0),
+        "032": (4, 0, 0),
+        "033": (4, 1, 0),
+        "034": (3, 0, 0),
+        "035": (7, 0, 1),
+        "036": (1, 0, 0),
+        "037": (1, 0, 0),
     },
 }
 
@@ -54,42 +105,74 @@ POPULATION = {"smic": "moderate", "casme2": "narrow", "samm": "wide"}
 # action-unit coding and gets a mix. So the databases differ in what a class looks like.
 ACTS = {
     "smic": {
-        0: [("negative", ("AU4", "AU7"), 20, False), ("negative", ("AU4",), 10, False),
-            ("negative", ("AU9",), 10, False), ("negative", ("AU15", "AU17"), 10, False),
-            ("negative", ("AU17", "AU24"), 8, False), ("negative", ("AU14",), 6, False),
-            ("negative", ("AU24",), 6, False)],
+        0: [
+            ("negative", ("AU4", "AU7"), 20, False),
+            ("negative", ("AU4",), 10, False),
+            ("negative", ("AU9",), 10, False),
+            ("negative", ("AU15", "AU17"), 10, False),
+            ("negative", ("AU17", "AU24"), 8, False),
+            ("negative", ("AU14",), 6, False),
+            ("negative", ("AU24",), 6, False),
+        ],
         1: [("positive", ("AU6", "AU12"), 30, False), ("positive", ("AU12",), 21, False)],
-        2: [("surprise", ("AU1", "AU2", "AU26"), 25, False),
-            ("surprise", ("AU1", "AU2"), 18, False)],
+        2: [
+            ("surprise", ("AU1", "AU2", "AU26"), 25, False),
+            ("surprise", ("AU1", "AU2"), 18, False),
+        ],
     },
     "casme2": {
-        0: [("disgust", ("AU4",), 18, False), ("disgust", ("AU4", "AU7"), 24, False),
-            ("disgust", ("AU4", "AU9"), 14, False), ("disgust", ("AU9",), 5, False),
-            ("repression", ("AU17",), 13, False), ("repression", ("AU15",), 4, False),
-            ("repression", ("AU15", "AU17"), 5, False), ("repression", ("AU14",), 3, False),
-            ("repression", ("AU24",), 2, False)],
-        1: [("happiness", ("AU12",), 11, False), ("happiness", ("AU12",), 12, True),
-            ("happiness", ("AU6", "AU12"), 7, False)],
-        2: [("surprise", ("AU1", "AU2"), 11, False), ("surprise", ("AU1", "AU2"), 11, True),
-            ("surprise", ("AU1", "AU2", "AU26"), 3, False)],
+        0: [
+            ("disgust", ("AU4",), 18, False),
+            ("disgust", ("AU4", "AU7"), 24, False),
+            ("disgust", ("AU4", "AU9"), 14, False),
+            ("disgust", ("AU9",), 5, False),
+            ("repression", ("AU17",), 13, False),
+            ("repression", ("AU15",), 4, False),
+            ("repression", ("AU15", "AU17"), 5, False),
+            ("repression", ("AU14",), 3, False),
+            ("repression", ("AU24",), 2, False),
+        ],
+        1: [
+            ("happiness", ("AU12",), 11, False),
+            ("happiness", ("AU12",), 12, True),
+            ("happiness", ("AU6", "AU12"), 7, False),
+        ],
+        2: [
+            ("surprise", ("AU1", "AU2"), 11, False),
+            ("surprise", ("AU1", "AU2"), 11, True),
+            ("surprise", ("AU1", "AU2", "AU26"), 3, False),
+        ],
     },
     "samm": {
-        0: [("anger", ("AU7",), 30, False), ("anger", ("AU4",), 14, False),
-            ("anger", ("AU4", "AU7"), 13, False), ("contempt", ("AU14",), 12, True),
-            ("disgust", ("AU9",), 5, False), ("disgust", ("AU4", "AU9"), 4, False),
-            ("fear", ("AU1", "AU2", "AU4"), 8, False), ("sadness", ("AU17",), 3, False),
-            ("sadness", ("AU15", "AU17"), 3, False)],
-        1: [("happiness", ("AU12",), 18, False), ("happiness", ("AU12",), 4, True),
-            ("happiness", ("AU6", "AU12"), 4, False)],
-        2: [("surprise", ("AU1", "AU2", "AU26"), 7, False),
-            ("surprise", ("AU1", "AU2"), 5, False), ("surprise", ("AU1", "AU2"), 3, True)],
+        0: [
+            ("anger", ("AU7",), 30, False),
+            ("anger", ("AU4",), 14, False),
+            ("anger", ("AU4", "AU7"), 13, False),
+            ("contempt", ("AU14",), 12, True),
+            ("disgust", ("AU9",), 5, False),
+            ("disgust", ("AU4", "AU9"), 4, False),
+            ("fear", ("AU1", "AU2", "AU4"), 8, False),
+            ("sadness", ("AU17",), 3, False),
+            ("sadness", ("AU15", "AU17"), 3, False),
+        ],
+        1: [
+            ("happiness", ("AU12",), 18, False),
+            ("happiness", ("AU12",), 4, True),
+            ("happiness", ("AU6", "AU12"), 4, False),
+        ],
+        2: [
+            ("surprise", ("AU1", "AU2", "AU26"), 7, False),
+            ("surprise", ("AU1", "AU2"), 5, False),
+            ("surprise", ("AU1", "AU2"), 3, True),
+        ],
     },
 }
 
 # Seed streams: each kind of randomness has its own, so the identities of the micro and
 # macro sets never share a seed and changing one part leaves the others as they were.
-(MICRO_IDENTITY, MACRO_IDENTITY, NUISANCE, SUBJECT, CLIP, MACRO_SUBJECT, IMAGE,
- MACRO_DRAW) = range(8)
+(MICRO_IDENTITY, MACRO_IDENTITY, NUISANCE, SUBJECT, CLIP, MACRO_SUBJECT, IMAGE, MACRO_DRAW) = (
+    range(8)
+)
 
 MICRO_PEAK = (0.015, 0.045)
 MACRO_PEAK = (0.10, 0.25)
@@ -104,10 +187,14 @@ def check_catalogue():
     totals = {"smic": (70, 51, 43), "casme2": (88, 32, 25), "samm": (92, 26, 15)}
     for database, table in SUBJECT_CLIPS.items():
         counts = tuple(int(v) for v in np.sum(list(table.values()), axis=0))
-        if (counts != totals[database] or min(sum(c) for c in table.values()) < 1
-                or list(table) != sorted(table)):
-            raise AssertionError(f"SUBJECT_CLIPS[{database!r}] gives {counts} clips of "
-                                 f"subjects {list(table)}.")
+        if (
+            counts != totals[database]
+            or min(sum(c) for c in table.values()) < 1
+            or list(table) != sorted(table)
+        ):
+            raise AssertionError(
+                f"SUBJECT_CLIPS[{database!r}] gives {counts} clips of subjects {list(table)}."
+            )
 
 
 def wrinkle_depths(weights, sides, peak):
@@ -120,8 +207,10 @@ def wrinkle_depths(weights, sides, peak):
     (5-12.5%).
     """
     strength = 0.5 * min(peak, 0.25) / max(weights.values())
-    return tuple((unit, round(strength * w * sides[0], 4), round(strength * w * sides[1], 4))
-                 for unit, w in sorted(weights.items()))
+    return tuple(
+        (unit, round(strength * w * sides[0], 4), round(strength * w * sides[1], 4))
+        for unit, w in sorted(weights.items())
+    )
 
 
 class SubjectStyle:

@@ -33,14 +33,20 @@ resized to ``output_size``; their recording style is one of {styles}, drawn per 
 # SA-AT paper's Table 1.
 BU3DFE_COUNTS = (11012, 2730, 2736)
 _MACRO_ACTS = {
-    0: [("anger", ("AU4", "AU7"), 1.0, False), ("anger", ("AU4", "AU7", "AU24"), 1.0, False),
-        ("disgust", ("AU9",), 1.0, False), ("disgust", ("AU4", "AU9"), 1.0, False),
+    0: [
+        ("anger", ("AU4", "AU7"), 1.0, False),
+        ("anger", ("AU4", "AU7", "AU24"), 1.0, False),
+        ("disgust", ("AU9",), 1.0, False),
+        ("disgust", ("AU4", "AU9"), 1.0, False),
         ("fear", ("AU1", "AU2", "AU4"), 2.0, False),
         ("sadness", ("AU1", "AU4", "AU15"), 1.0, False),
-        ("sadness", ("AU15", "AU17"), 1.0, False)],
+        ("sadness", ("AU15", "AU17"), 1.0, False),
+    ],
     1: [("happiness", ("AU6", "AU12"), 1.0, False), ("happiness", ("AU12",), 0.4, False)],
-    2: [("surprise", ("AU1", "AU2", "AU26"), 1.0, False),
-        ("surprise", ("AU1", "AU2"), 0.4, False)],
+    2: [
+        ("surprise", ("AU1", "AU2", "AU26"), 1.0, False),
+        ("surprise", ("AU1", "AU2"), 0.4, False),
+    ],
 }
 IMAGE_STYLES = ("smic", "casme2", "samm", "natural")
 
@@ -54,9 +60,16 @@ def _class_counts(n_samples, proportions):
     return counts
 
 
-def make_synthetic_expressions(n_samples=2000, *, output_size=64, styles="mixed",
-                               n_identities=100, return_neutral=False, n_jobs=None,
-                               random_state=0):
+def make_synthetic_expressions(
+    n_samples=2000,
+    *,
+    output_size=64,
+    styles="mixed",
+    n_identities=100,
+    return_neutral=False,
+    n_jobs=None,
+    random_state=0,
+):
     """Make synthetic macro-expression face images: the teacher's auxiliary set.
 
     A stand-in for BU-3DFE: posed expressions at full intensity of identities that do
@@ -124,8 +137,10 @@ def make_synthetic_expressions(n_samples=2000, *, output_size=64, styles="mixed"
         raise ValueError(f"n_identities must be a positive int, got {n_identities!r}.")
     if isinstance(styles, str):
         if styles not in ("mixed", "natural"):
-            raise ValueError(f"styles must be 'mixed', 'natural' or a sequence of style "
-                             f"names {IMAGE_STYLES}, got {styles!r}.")
+            raise ValueError(
+                f"styles must be 'mixed', 'natural' or a sequence of style "
+                f"names {IMAGE_STYLES}, got {styles!r}."
+            )
         styles = IMAGE_STYLES if styles == "mixed" else ("natural",)
     styles = tuple(styles)
     if not styles or any(s not in IMAGE_STYLES for s in styles):
@@ -138,14 +153,26 @@ def make_synthetic_expressions(n_samples=2000, *, output_size=64, styles="mixed"
     labels = rng.permutation(labels)
     people = rng.integers(0, n_identities, size=len(labels))
     images, landmarks, rows, neutral = render_expression_images(
-        labels, people, styles, int(output_size), seed, _MACRO_ACTS, MACRO_PEAK,
-        neutral=bool(return_neutral), n_jobs=n_jobs)
+        labels,
+        people,
+        styles,
+        int(output_size),
+        seed,
+        _MACRO_ACTS,
+        MACRO_PEAK,
+        neutral=bool(return_neutral),
+        n_jobs=n_jobs,
+    )
     frame = pd.DataFrame(rows)
     extra = {"neutral": neutral} if return_neutral else {}
     return Bunch(
-        X=images, y=labels.astype(np.int64), landmarks=landmarks, frame=frame,
+        X=images,
+        y=labels.astype(np.int64),
+        landmarks=landmarks,
+        frame=frame,
         target_names=list(MEGC_CLASSES),
-        DESCR=EXPRESSIONS_DESCR.format(macro_low=MACRO_PEAK[0], macro_high=MACRO_PEAK[1],
-                                       styles=", ".join(styles)),
+        DESCR=EXPRESSIONS_DESCR.format(
+            macro_low=MACRO_PEAK[0], macro_high=MACRO_PEAK[1], styles=", ".join(styles)
+        ),
         **extra,
     )

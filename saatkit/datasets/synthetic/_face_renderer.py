@@ -30,8 +30,9 @@ def head_outline(p, n=64):
     phi = np.linspace(0, np.pi, n)[1:-1]
     a = (lm[16, 0] - lm[0, 0]) / 2
     cx = (lm[16, 0] + lm[0, 0]) / 2
-    top = np.column_stack([cx + a * np.cos(phi),
-                           (lm[0, 1] + lm[16, 1]) / 2 - p["forehead"] * np.sin(phi) ** 0.8])
+    top = np.column_stack(
+        [cx + a * np.cos(phi), (lm[0, 1] + lm[16, 1]) / 2 - p["forehead"] * np.sin(phi) ** 0.8]
+    )
     jaw = _smooth_curve(lm[:17], n=6)
     return np.vstack([jaw, top])
 
@@ -121,7 +122,7 @@ class _Drawing:
         return (self.layout.to_scene(face_pts) - self.origin) * _SUPERSAMPLE
 
     def ellipse(self, centre, axes):
-        (cx, cy), = self.pts([centre])
+        ((cx, cy),) = self.pts([centre])
         return (cx, cy), (axes[0] * self.unit, axes[1] * self.unit), -self.p["roll"]
 
     def blurred_line(self, face_pts, thickness, blur):
@@ -137,8 +138,11 @@ def _draw_body(d):
     _paint(d.img, _mask(d.shape, ellipses=[d.ellipse((0, chin + 2.1), (2.6, 1.3))]), p["clothes"])
     neck = np.array([[-0.62, 0.9], [0.62, 0.9], [0.72, chin + 1.0], [-0.72, chin + 1.0]])
     _paint(d.img, _mask(d.shape, polys=[d.pts(neck)]), p["skin"] * 0.72)
-    _paint(d.img, _mask(d.shape, ellipses=[d.ellipse((0, chin + 1.0), (0.72, 0.25))]),
-           p["skin"] * 0.72)
+    _paint(
+        d.img,
+        _mask(d.shape, ellipses=[d.ellipse((0, chin + 1.0), (0.72, 0.25))]),
+        p["skin"] * 0.72,
+    )
     under_jaw = np.vstack([lm[3:14], [[0.7, chin + 0.35], [-0.7, chin + 0.35]]])
     shadow = cv2.GaussianBlur(_mask(d.shape, polys=[d.pts(under_jaw)]), (0, 0), 0.06 * unit)
     _paint(d.img, shadow, p["skin"] * 0.4, 0.9)
@@ -151,15 +155,27 @@ def _draw_hair_and_skin(d):
     the face skin and of everything on the head."""
     p, lm, unit, rng = d.p, d.lm, d.unit, d.rng
     vol = p["hair_volume"]
-    back = _smooth_curve(np.array([
-        [-1.0, 0.2], [-1.1 - vol, -0.5], [-0.9 - vol, -1.4], [0, -1.85 - vol],
-        [0.9 + vol, -1.4], [1.1 + vol, -0.5], [1.0, 0.2]]), n=12)
+    back = _smooth_curve(
+        np.array(
+            [
+                [-1.0, 0.2],
+                [-1.1 - vol, -0.5],
+                [-0.9 - vol, -1.4],
+                [0, -1.85 - vol],
+                [0.9 + vol, -1.4],
+                [1.1 + vol, -0.5],
+                [1.0, 0.2],
+            ]
+        ),
+        n=12,
+    )
     if p["long_hair"]:
         back = np.vstack([back, [[1.15 + vol, 1.9], [-1.15 - vol, 1.9]]])
     hair_mask = _mask(d.shape, polys=[d.pts(back)])
     # Strands: noise stretched along y.
-    strands = 1 + 0.12 * cv2.GaussianBlur(rng.standard_normal(d.shape).astype(np.float32),
-                                          (0, 0), sigmaX=0.6, sigmaY=3.0)
+    strands = 1 + 0.12 * cv2.GaussianBlur(
+        rng.standard_normal(d.shape).astype(np.float32), (0, 0), sigmaX=0.6, sigmaY=3.0
+    )
     hair = p["hair"] * strands[..., None]
     _paint(d.img, hair_mask, 0)
     d.img += hair_mask[..., None] * hair
@@ -169,8 +185,12 @@ def _draw_hair_and_skin(d):
         _paint(d.img, _mask(d.shape, ellipses=[ear]), p["skin"] * 0.9)
 
     face_mask = _mask(d.shape, polys=[d.pts(head_outline(p))])
-    texture = (1 + 0.02 * _noise(rng, d.shape, 0.04 * unit) + 0.02 * _noise(rng, d.shape, 0.9)
-               + 0.01 * _noise(rng, d.shape, 0.12 * unit))
+    texture = (
+        1
+        + 0.02 * _noise(rng, d.shape, 0.04 * unit)
+        + 0.02 * _noise(rng, d.shape, 0.9)
+        + 0.01 * _noise(rng, d.shape, 0.12 * unit)
+    )
     skin = np.asarray(p["skin"], np.float32) * texture[..., None]
     for k in (LEFT_EYE, RIGHT_EYE):
         c = lm[k].mean(0) + (0, 0.45)
@@ -180,14 +200,32 @@ def _draw_hair_and_skin(d):
     d.img *= 1 - a
     d.img += a * skin
     for side in (-1, 1):
-        fold = [[side * 0.32, lm[31, 1] - 0.06], [side * 0.5, lm[48, 1] - 0.15],
-                [side * 0.62, lm[48, 1] + 0.2]]
+        fold = [
+            [side * 0.32, lm[31, 1] - 0.06],
+            [side * 0.5, lm[48, 1] - 0.15],
+            [side * 0.62, lm[48, 1] + 0.2],
+        ]
         _paint(d.img, d.blurred_line(fold, 0.03, 0.02), p["skin"] * 0.7, 0.6)
 
     lh = p["hairline"]
-    fringe = _smooth_curve(np.array([
-        [-1.3, 0.0], [-1.15, -0.5], [-0.75, lh + 0.05], [0, lh], [0.75, lh + 0.05],
-        [1.15, -0.5], [1.3, 0.0], [1.4, -1.0], [0, -2.0 - vol], [-1.4, -1.0]]), n=10, closed=True)
+    fringe = _smooth_curve(
+        np.array(
+            [
+                [-1.3, 0.0],
+                [-1.15, -0.5],
+                [-0.75, lh + 0.05],
+                [0, lh],
+                [0.75, lh + 0.05],
+                [1.15, -0.5],
+                [1.3, 0.0],
+                [1.4, -1.0],
+                [0, -2.0 - vol],
+                [-1.4, -1.0],
+            ]
+        ),
+        n=10,
+        closed=True,
+    )
     front = _mask(d.shape, polys=[d.pts(fringe)]) * face_mask
     front = cv2.GaussianBlur(front, (0, 0), 0.015 * unit)
     _paint(d.img, front, 0)
@@ -202,19 +240,25 @@ def _draw_features(d):
     for idx in (np.arange(17, 22), np.arange(26, 21, -1)):
         line = _smooth_curve(lm[idx], n=8)
         t = p["brow_thickness"] * (0.45 + 0.55 * np.linspace(0, 1, len(line)))[:, None]
-        band = np.vstack([line + np.hstack([0 * t, -0.35 * t]),
-                          (line + np.hstack([0 * t, 0.65 * t]))[::-1]])
+        band = np.vstack(
+            [line + np.hstack([0 * t, -0.35 * t]), (line + np.hstack([0 * t, 0.65 * t]))[::-1]]
+        )
         hairs = np.clip(0.85 + 0.3 * d.rng.random(d.shape).astype(np.float32), 0, 1)
         m = cv2.GaussianBlur(_mask(d.shape, polys=[d.pts(band)]), (0, 0), 0.012 * unit) * hairs
         _paint(d.img, m, p["brows"], 0.92)
 
     # Nose: alar creases and nostrils.
     for k, side in ((31, -1), (35, 1)):
-        wing = [lm[k] + (side * -0.02, -0.1), lm[k] + (side * 0.03, -0.03),
-                lm[k] + (0, 0.03), lm[k] + (side * -0.06, 0.05)]
+        wing = [
+            lm[k] + (side * -0.02, -0.1),
+            lm[k] + (side * 0.03, -0.03),
+            lm[k] + (0, 0.03),
+            lm[k] + (side * -0.06, 0.05),
+        ]
         _paint(d.img, d.blurred_line(wing, 0.022, 0.01), p["skin"] * 0.55, 0.7)
-        (cx, cy), axes, angle = d.ellipse((lm[k] + lm[33]) / 2 + (side * 0.01, -0.015),
-                                          (0.055, 0.026))
+        (cx, cy), axes, angle = d.ellipse(
+            (lm[k] + lm[33]) / 2 + (side * 0.01, -0.015), (0.055, 0.026)
+        )
         nostril = _mask(d.shape, ellipses=[((cx, cy), axes, angle + side * 15)])
         _paint(d.img, cv2.GaussianBlur(nostril, (0, 0), 0.008 * unit), p["skin"] * 0.18)
 
@@ -246,8 +290,9 @@ def render_identity(p, background, layout):
     x1 = int(min(np.ceil(corners[:, 0].max()), width))
     y1 = int(min(np.ceil(corners[:, 1].max()), height))
     s = _SUPERSAMPLE
-    canvas = cv2.resize(background[y0:y1, x0:x1], ((x1 - x0) * s, (y1 - y0) * s),
-                        interpolation=cv2.INTER_LINEAR)
+    canvas = cv2.resize(
+        background[y0:y1, x0:x1], ((x1 - x0) * s, (y1 - y0) * s), interpolation=cv2.INTER_LINEAR
+    )
     # Canvas pixel centres sit 1/s apart, the first half a pixel inside the scene pixel.
     d = _Drawing(p, canvas, (x0 - 0.5 + 0.5 / s, y0 - 0.5 + 0.5 / s), layout)
 
@@ -272,7 +317,7 @@ def render_identity(p, background, layout):
     out = reduce(np.clip(d.img * factor, 0, 1))
     h, w = out.shape[:2]
     image = background.copy()
-    image[y0:y0 + h, x0:x0 + w] = out
+    image[y0 : y0 + h, x0 : x0 + w] = out
 
     eyes = layout.to_scene(d.lm[36:48])
     margin = 0.12 * iod
@@ -280,15 +325,20 @@ def render_identity(p, background, layout):
     ey0 = int(max(np.floor(eyes[:, 1].min() - margin), y0))
     ex1 = int(min(np.ceil(eyes[:, 0].max() + margin), x0 + w))
     ey1 = int(min(np.ceil(eyes[:, 1].max() + margin), y0 + h))
-    closed = reduce(np.clip(closed * factor, 0, 1))[ey0 - y0:ey1 - y0, ex0 - x0:ex1 - x0]
+    closed = reduce(np.clip(closed * factor, 0, 1))[ey0 - y0 : ey1 - y0, ex0 - x0 : ex1 - x0]
 
     moving = np.clip(head + neck, 0, 1)
     moving = cv2.dilate(moving, np.ones((3, 3), np.uint8), iterations=max(int(0.1 * d.unit), 1))
     moving = cv2.GaussianBlur(reduce(moving), (0, 0), 0.12 * iod)
     head_mask = np.zeros((height, width), np.float32)
-    head_mask[y0:y0 + h, x0:x0 + w] = np.clip(moving * 1.2, 0, 1)
-    return NeutralRendering(image=image, closed_eyes=closed, eye_box=(ex0, ey0, ex1, ey1),
-                            head_mask=head_mask, landmarks=layout.to_scene(d.lm))
+    head_mask[y0 : y0 + h, x0 : x0 + w] = np.clip(moving * 1.2, 0, 1)
+    return NeutralRendering(
+        image=image,
+        closed_eyes=closed,
+        eye_box=(ex0, ey0, ex1, ey1),
+        head_mask=head_mask,
+        landmarks=layout.to_scene(d.lm),
+    )
 
 
 def _eye_arcs(eye):
@@ -303,7 +353,7 @@ def _eye_arcs(eye):
 def _crease(upper, dy):
     """The lid crease: the middle of the upper lid curve, raised by ``dy``."""
     n = len(upper)
-    return upper[n // 6: n - n // 8] + (0, dy)
+    return upper[n // 6 : n - n // 8] + (0, dy)
 
 
 def _draw_open_eye(d, eye):
@@ -328,16 +378,18 @@ def _draw_open_eye(d, eye):
     _paint(d.img, d.blurred_line(_crease(upper, -0.07), 0.02, 0.012), p["skin"] * 0.6, 0.6)
     lash = _mask(d.shape, lines=[d.pts(upper)], thickness=0.035 * unit)
     _paint(d.img, lash, (0.05, 0.04, 0.04), 0.95)
-    _paint(d.img, _mask(d.shape, lines=[d.pts(lower)], thickness=0.016 * unit),
-           p["skin"] * 0.45, 0.7)
+    _paint(
+        d.img, _mask(d.shape, lines=[d.pts(lower)], thickness=0.016 * unit), p["skin"] * 0.45, 0.7
+    )
 
 
 def _draw_closed_eye(d, image, eye):
     p, unit = d.p, d.unit
     upper, lower = _eye_arcs(eye)
     opening = d.pts(np.vstack([upper, lower[::-1]]))
-    lid = _mask(d.shape, polys=[opening], lines=[np.vstack([opening, opening[:1]])],
-                thickness=0.02 * unit)
+    lid = _mask(
+        d.shape, polys=[opening], lines=[np.vstack([opening, opening[:1]])], thickness=0.02 * unit
+    )
     _paint(image, lid, p["skin"] * 0.92)
     lash = _mask(d.shape, lines=[d.pts(lower + (0, -0.01))], thickness=0.03 * unit)
     _paint(image, lash, (0.05, 0.04, 0.04), 0.9)

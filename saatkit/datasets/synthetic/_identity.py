@@ -24,6 +24,7 @@ for _a, _b in (
 LEFT_EYE = np.arange(36, 42)  # image left (the subject's right eye)
 RIGHT_EYE = np.arange(42, 48)
 
+
 def _u(rng, low, high):
     return float(rng.uniform(low, high))
 
@@ -32,12 +33,13 @@ def _u(rng, low, high):
 # and a light tone), hair colour (black, brown, fair, grey), eye opening and face width
 # in IOD.
 POPULATIONS = {
-    "wide": dict(tone=(1.6, 1.4), hair=(0.5, 0.3, 0.12, 0.08), eye=(0.11, 0.15),
-                 jaw=(1.05, 1.22)),
-    "moderate": dict(tone=(3.0, 2.0), hair=(0.6, 0.3, 0.1, 0.0), eye=(0.1, 0.14),
-                     jaw=(1.07, 1.22)),
-    "narrow": dict(tone=(7.0, 4.0), hair=(0.85, 0.15, 0.0, 0.0), eye=(0.09, 0.125),
-                   jaw=(1.12, 1.25)),
+    "wide": dict(tone=(1.6, 1.4), hair=(0.5, 0.3, 0.12, 0.08), eye=(0.11, 0.15), jaw=(1.05, 1.22)),
+    "moderate": dict(
+        tone=(3.0, 2.0), hair=(0.6, 0.3, 0.1, 0.0), eye=(0.1, 0.14), jaw=(1.07, 1.22)
+    ),
+    "narrow": dict(
+        tone=(7.0, 4.0), hair=(0.85, 0.15, 0.0, 0.0), eye=(0.09, 0.125), jaw=(1.12, 1.25)
+    ),
 }
 
 
@@ -71,8 +73,11 @@ def random_identity(seed, population="wide"):
         np.array([0.55, 0.42, 0.25]),  # fair
         np.array([0.55, 0.55, 0.55]),  # grey
     ][hair_kind] * rng.uniform(0.85, 1.15)
-    iris = [np.array([0.18, 0.11, 0.06]), np.array([0.30, 0.38, 0.45]),
-            np.array([0.30, 0.30, 0.18])][rng.choice(3, p=[0.7, 0.15, 0.15])]
+    iris = [
+        np.array([0.18, 0.11, 0.06]),
+        np.array([0.30, 0.38, 0.45]),
+        np.array([0.30, 0.30, 0.18]),
+    ][rng.choice(3, p=[0.7, 0.15, 0.15])]
     light_dir = np.array([_u(rng, -0.45, 0.45), _u(rng, -0.55, -0.15), 1.0])
     identity = {
         "jaw_half_width": _u(rng, *pop["jaw"]),

@@ -66,13 +66,23 @@ def _posed(scene, field, head, fraction, darkening):
     x0, y0, x1, y1 = scene.roi
     region = scene.image[y0:y1, x0:x1] * (1 - darkening[..., None])
     frame = scene.image.copy()
-    frame[y0:y1, x0:x1] = warp_region(region, scene.grid_x, scene.grid_y, scene.mask,
-                                      field, head, scene.centre, fraction, iterations=6)
+    frame[y0:y1, x0:x1] = warp_region(
+        region,
+        scene.grid_x,
+        scene.grid_y,
+        scene.mask,
+        field,
+        head,
+        scene.centre,
+        fraction,
+        iterations=6,
+    )
     return frame
 
 
-def render_expression_images(labels, people, styles, output_size, seed, acts, peak,
-                             neutral=False, n_jobs=None):
+def render_expression_images(
+    labels, people, styles, output_size, seed, acts, peak, neutral=False, n_jobs=None
+):
     """Render one face image per entry of ``labels`` / ``people`` (identity indices).
 
     Returns the images (n, output_size, output_size, 3) uint8 RGB, their landmarks
@@ -93,9 +103,11 @@ def render_expression_images(labels, people, styles, output_size, seed, acts, pe
     groups = np.split(order, np.flatnonzero(np.diff(people[order])) + 1)
     chunks = [np.concatenate(part) for part in _chunks(groups, effective_n_jobs(n_jobs))]
     rendered = Parallel(n_jobs=n_jobs)(
-        delayed(_render_images)(chunk, labels, people, styles, output_size, seed, acts, peak,
-                                neutral)
-        for chunk in chunks)
+        delayed(_render_images)(
+            chunk, labels, people, styles, output_size, seed, acts, peak, neutral
+        )
+        for chunk in chunks
+    )
     for chunk, (chunk_images, chunk_marks, chunk_rows, chunk_neutrals) in zip(chunks, rendered):
         images[chunk], marks[chunk] = chunk_images, chunk_marks
         for i, row in zip(chunk, chunk_rows):
@@ -123,15 +135,20 @@ def _render_images(indices, labels, people, styles, output_size, seed, acts, pea
         k = int(people[i])
         scene = portrait_scene((seed, MACRO_IDENTITY, k), iod)
         if k not in behaviours:
-            behaviours[k] = SubjectStyle(np.random.default_rng([seed, MACRO_SUBJECT, k]),
-                                         acts, peak)
+            behaviours[k] = SubjectStyle(
+                np.random.default_rng([seed, MACRO_SUBJECT, k]), acts, peak
+            )
         rng = np.random.default_rng([seed, IMAGE, int(i)])
         style = STYLES[styles[rng.integers(len(styles))]]
         emotion, units, pattern, strength, wrinkles = behaviours[k].act(rng, int(labels[i]))
         field, at_landmarks = expression_field(scene, pattern, strength)
         fraction = fold_free_fraction(field)
-        head = (rng.normal(0, 0.04) * iod, rng.normal(0, 0.04) * iod,
-                np.deg2rad(rng.normal(0, 3.0)), 1 + rng.normal(0, 0.03))
+        head = (
+            rng.normal(0, 0.04) * iod,
+            rng.normal(0, 0.04) * iod,
+            np.deg2rad(rng.normal(0, 3.0)),
+            1 + rng.normal(0, 0.03),
+        )
         darkening = fraction * wrinkle_map(scene.wrinkles, wrinkles, scene.roi)
         frame = _posed(scene, field, head, fraction, darkening)
         points = moved_landmarks(scene, scene.landmarks, head, fraction * at_landmarks)
@@ -142,8 +159,14 @@ def _render_images(indices, labels, people, styles, output_size, seed, acts, pea
             neutrals[j] = _recorded(still, box, style, iod, rng, output_size)
         s = output_size / (box[2] - box[0])
         marks[j] = (points - box[:2] + 0.5) * s - 0.5
-        rows.append({"label": int(labels[i]), "emotion": emotion,
-                     "action_units": units,
-                     "peak": round(fraction * strength, 6), "style": style.name,
-                     "identity": f"expr{k:03d}"})
+        rows.append(
+            {
+                "label": int(labels[i]),
+                "emotion": emotion,
+                "action_units": units,
+                "peak": round(fraction * strength, 6),
+                "style": style.name,
+                "identity": f"expr{k:03d}",
+            }
+        )
     return images, marks, rows, neutrals

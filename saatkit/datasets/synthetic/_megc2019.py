@@ -83,8 +83,7 @@ def _megc_descr(intensity, peak_range):
     descr = MEGC_DESCR.format(micro_low=MICRO_PEAK[0], micro_high=MICRO_PEAK[1])
     if intensity == 1:
         return descr
-    return descr + SANITY_DESCR.format(intensity=intensity, low=peak_range[0],
-                                       high=peak_range[1])
+    return descr + SANITY_DESCR.format(intensity=intensity, low=peak_range[0], high=peak_range[1])
 
 
 def _seed(random_state):
@@ -139,8 +138,10 @@ def _check_styles(styles):
         raise TypeError(f"styles must be a dict database -> style, got {type(styles).__name__}.")
     for database, style in styles.items():
         if database not in DATABASES or style not in STYLES:
-            raise ValueError(f"styles maps databases {DATABASES} to styles {tuple(STYLES)}; "
-                             f"got {database!r}: {style!r}.")
+            raise ValueError(
+                f"styles maps databases {DATABASES} to styles {tuple(STYLES)}; "
+                f"got {database!r}: {style!r}."
+            )
     return dict(styles)
 
 
@@ -155,16 +156,24 @@ def _check_max_frames(max_frames):
 def _check_subjects_per_database(n_subjects):
     if n_subjects is None:
         return None
-    if (not isinstance(n_subjects, numbers.Integral) or isinstance(n_subjects, bool)
-            or n_subjects < 1):
-        raise ValueError(f"subjects_per_database must be a positive integer or None, got "
-                         f"{n_subjects!r}.")
+    if (
+        not isinstance(n_subjects, numbers.Integral)
+        or isinstance(n_subjects, bool)
+        or n_subjects < 1
+    ):
+        raise ValueError(
+            f"subjects_per_database must be a positive integer or None, got {n_subjects!r}."
+        )
     return int(n_subjects)
 
 
 def _check_intensity(intensity):
-    if (not isinstance(intensity, numbers.Real) or isinstance(intensity, bool)
-            or not np.isfinite(intensity) or intensity <= 0):
+    if (
+        not isinstance(intensity, numbers.Real)
+        or isinstance(intensity, bool)
+        or not np.isfinite(intensity)
+        or intensity <= 0
+    ):
         raise ValueError(f"intensity must be a positive number, got {intensity!r}.")
 
 
@@ -186,8 +195,16 @@ def _as_bunch(clips, rows, descr):
     )
 
 
-def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, styles=None,
-                            intensity=1.0, subjects_per_database=None, random_state=0):
+def make_synthetic_megc2019(
+    *,
+    scale="demo",
+    max_frames=None,
+    databases=None,
+    styles=None,
+    intensity=1.0,
+    subjects_per_database=None,
+    random_state=0,
+):
     """Make the synthetic MEGC 2019 composite: 442 clips of 68 synthetic subjects.
 
     A stand-in for SMIC-HS, CASME II and SAMM with the structure of the MEGC 2019
@@ -302,7 +319,9 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
             identity = (seed, MICRO_IDENTITY, db_index, subject_index)
             behaviour = SubjectStyle(
                 np.random.default_rng([seed, SUBJECT, db_index, subject_index]),
-                ACTS[database], peak_range)
+                ACTS[database],
+                peak_range,
+            )
             counters = {}
             for label in (0, 1, 2):
                 for _ in range(counts[label]):
@@ -314,27 +333,52 @@ def make_synthetic_megc2019(*, scale="demo", max_frames=None, databases=None, st
                     emotion, units, displacement, peak, wrinkles = behaviour.act(rng, label)
                     fps, n_frames, onset, apex, offset = _timing(rng, fps_native, max_frames)
                     spec = ClipSpec(
-                        identity=identity, population=POPULATION[database], style=style,
-                        scale=scale, fps=fps,
-                        n_frames=n_frames, onset=onset, apex=apex, offset=offset,
+                        identity=identity,
+                        population=POPULATION[database],
+                        style=style,
+                        scale=scale,
+                        fps=fps,
+                        n_frames=n_frames,
+                        onset=onset,
+                        apex=apex,
+                        offset=offset,
                         expression=tuple(np.round(displacement.ravel(), 6).tolist()),
-                        peak=round(peak, 6), wrinkles=wrinkles,
+                        peak=round(peak, 6),
+                        wrinkles=wrinkles,
                         nuisance=(seed, NUISANCE, *clip_id),
                         first_frame=int(rng.integers(1, 10000)),
                     )
                     name = _clip_name(database, subject, label, counters, rng)
                     group = f"{database}/{subject}"
-                    clip = Clip(SyntheticSource(spec), database=database, subject=group,
-                                name=name, fps=fps, onset=onset, apex=apex, offset=offset)
+                    clip = Clip(
+                        SyntheticSource(spec),
+                        database=database,
+                        subject=group,
+                        name=name,
+                        fps=fps,
+                        onset=onset,
+                        apex=apex,
+                        offset=offset,
+                    )
                     numbers_ = clip.frame_numbers
                     clips.append(clip)
-                    rows.append({
-                        "database": database, "subject": group, "name": name,
-                        "label": label, "emotion": emotion,
-                        "onset": int(numbers_[onset]), "apex": int(numbers_[apex]),
-                        "offset": int(numbers_[offset]), "n_frames": n_frames,
-                        "path": "", "note": "",
-                        "action_units": units,
-                        "peak": round(peak, 6), "fps": fps, "style": style,
-                    })
+                    rows.append(
+                        {
+                            "database": database,
+                            "subject": group,
+                            "name": name,
+                            "label": label,
+                            "emotion": emotion,
+                            "onset": int(numbers_[onset]),
+                            "apex": int(numbers_[apex]),
+                            "offset": int(numbers_[offset]),
+                            "n_frames": n_frames,
+                            "path": "",
+                            "note": "",
+                            "action_units": units,
+                            "peak": round(peak, 6),
+                            "fps": fps,
+                            "style": style,
+                        }
+                    )
     return _as_bunch(clips, rows, _megc_descr(intensity, peak_range))

@@ -25,6 +25,7 @@ _FIELD_SIGMA = 0.14
 _FIELD_CENTRES = np.arange(60)
 _STYLE_ENTROPY = {name: i for i, name in enumerate(sorted(STYLES))}
 
+
 @dataclass
 class Scene:
     """One identity's neutral scene, with what warping it needs.
@@ -89,14 +90,23 @@ def _build_scene(person, layout, background, style):
     ys, xs = np.nonzero(r.head_mask > 1e-3)
     x0, y0 = int(max(xs.min() - 2, 0)), int(max(ys.min() - 2, 0))
     x1, y1 = int(min(xs.max() + 3, width)), int(min(ys.max() + 3, height))
-    grid_x, grid_y = np.meshgrid(np.arange(x0, x1, dtype=np.float32),
-                                 np.arange(y0, y1, dtype=np.float32))
+    grid_x, grid_y = np.meshgrid(
+        np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32)
+    )
     return Scene(
-        style=style, layout=layout, landmarks=r.landmarks, image=image, closed_eyes=closed,
+        style=style,
+        layout=layout,
+        landmarks=r.landmarks,
+        image=image,
+        closed_eyes=closed,
         eye_box=r.eye_box,
-        eye_curves=[[layout.to_scene(c) for c in _eye_arcs(person["landmarks"][idx])]
-                    for idx in (LEFT_EYE, RIGHT_EYE)],
-        roi=(x0, y0, x1, y1), grid_x=grid_x, grid_y=grid_y,
+        eye_curves=[
+            [layout.to_scene(c) for c in _eye_arcs(person["landmarks"][idx])]
+            for idx in (LEFT_EYE, RIGHT_EYE)
+        ],
+        roi=(x0, y0, x1, y1),
+        grid_x=grid_x,
+        grid_y=grid_y,
         mask=np.ascontiguousarray(r.head_mask[y0:y1, x0:x1]),
         basis=ExpressionBasis(r.landmarks[_FIELD_CENTRES], _FIELD_SIGMA * layout.iod),
         # The head turns about the middle of the face, near the nose.

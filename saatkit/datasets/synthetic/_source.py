@@ -22,7 +22,6 @@ from ._wrinkles import wrinkle_map
 RENDERER_VERSION = 1
 
 
-
 @dataclass(frozen=True)
 class ClipSpec:
     """Everything that determines a synthetic clip's frames.
@@ -82,14 +81,22 @@ class _Motion:
 
     def __init__(self, nuisance, iod, duration):
         rng = np.random.default_rng(list(nuisance))
-        self.base = np.array([
-            np.clip(rng.normal(0, 0.03), -0.08, 0.08) * iod,
-            np.clip(rng.normal(0, 0.03), -0.08, 0.08) * iod,
-            np.deg2rad(rng.normal(0, 0.5)),
-            1 + rng.normal(0, 0.008),
-        ])
-        self.amplitude = np.array([rng.uniform(0, 0.005) * iod, rng.uniform(0, 0.005) * iod,
-                                   np.deg2rad(rng.uniform(0, 0.1)), rng.uniform(0, 0.0015)])
+        self.base = np.array(
+            [
+                np.clip(rng.normal(0, 0.03), -0.08, 0.08) * iod,
+                np.clip(rng.normal(0, 0.03), -0.08, 0.08) * iod,
+                np.deg2rad(rng.normal(0, 0.5)),
+                1 + rng.normal(0, 0.008),
+            ]
+        )
+        self.amplitude = np.array(
+            [
+                rng.uniform(0, 0.005) * iod,
+                rng.uniform(0, 0.005) * iod,
+                np.deg2rad(rng.uniform(0, 0.1)),
+                rng.uniform(0, 0.0015),
+            ]
+        )
         self.period = rng.uniform(1.0, 3.0, 4)
         self.phase = rng.uniform(0, 2 * np.pi, 4)
         self.blink = None
@@ -167,8 +174,16 @@ class SyntheticSource(FrameSource):
             closure = motion.closure(t)
             if closure > 0:
                 region = _blink(scene, region.copy(), closure)
-            warped = warp_region(region, scene.grid_x, scene.grid_y, scene.mask, field,
-                                 motion.head(t), scene.centre, profile[i])
+            warped = warp_region(
+                region,
+                scene.grid_x,
+                scene.grid_y,
+                scene.mask,
+                field,
+                motion.head(t),
+                scene.centre,
+                profile[i],
+            )
             frame = scene.image.copy()
             frame[y0:y1, x0:x1] = warped
             frame *= np.float32(motion.gain(t))
@@ -231,7 +246,7 @@ def _blink(scene, region, closure):
     """Lower both upper lids of ``region`` (the scene's ROI, copied) by ``closure``."""
     x0, y0 = scene.roi[:2]
     ex0, ey0, ex1, ey1 = scene.eye_box
-    patch = region[ey0 - y0:ey1 - y0, ex0 - x0:ex1 - x0]
+    patch = region[ey0 - y0 : ey1 - y0, ex0 - x0 : ex1 - x0]
     closed = scene.closed_eyes
     ys = np.arange(ey0, ey1, dtype=np.float32)[:, None]
     xs = np.arange(ex0, ex1, dtype=np.float32)
@@ -286,6 +301,8 @@ def synthetic_landmarks(clip, indices=None):
         x0, y0, x1, y1 = crop.box
         height, width = crop.output_size
         sx, sy = width / (x1 - x0), height / (y1 - y0)
-        points = np.stack([(points[..., 0] - x0 + 0.5) * sx - 0.5,
-                           (points[..., 1] - y0 + 0.5) * sy - 0.5], axis=-1)
+        points = np.stack(
+            [(points[..., 0] - x0 + 0.5) * sx - 0.5, (points[..., 1] - y0 + 0.5) * sy - 0.5],
+            axis=-1,
+        )
     return points

@@ -40,20 +40,72 @@ class RecordingStyle:
 
 STYLES = {
     # One lamp to a side of a dark room: strong side shading.
-    "smic": RecordingStyle("smic", 100.0, (640, 480), 72.0, "nir", 0.62, 1.25,
-                           (0.78, 1.0, 0.72), 4.0, 0.035, (0.25, 0.5), (0.35, 0.6),
-                           (0.15, 0.35), 0.2),
+    "smic": RecordingStyle(
+        "smic",
+        100.0,
+        (640, 480),
+        72.0,
+        "nir",
+        0.62,
+        1.25,
+        (0.78, 1.0, 0.72),
+        4.0,
+        0.035,
+        (0.25, 0.5),
+        (0.35, 0.6),
+        (0.15, 0.35),
+        0.2,
+    ),
     # Lamps in front and above.
-    "casme2": RecordingStyle("casme2", 200.0, (640, 480), 100.0, "warm", 0.98, 1.0,
-                             (1.08, 0.97, 0.78), 2.0, 0.012, (0.6, 0.85), (0.0, 0.2),
-                             (0.35, 0.6), 0.4),
+    "casme2": RecordingStyle(
+        "casme2",
+        200.0,
+        (640, 480),
+        100.0,
+        "warm",
+        0.98,
+        1.0,
+        (1.08, 0.97, 0.78),
+        2.0,
+        0.012,
+        (0.6, 0.85),
+        (0.0, 0.2),
+        (0.35, 0.6),
+        0.4,
+    ),
     # Two strong lights left and right: flat, frontal light.
-    "samm": RecordingStyle("samm", 200.0, (1020, 544), 120.0, "grey", 1.12, 0.9,
-                           (1.0, 1.0, 1.0), 1.2, 0.0, (0.55, 0.8), (0.0, 0.1),
-                           (0.05, 0.25), 0.6),
-    "natural": RecordingStyle("natural", 25.0, (480, 480), 110.0, "natural", 1.0, 1.0,
-                              (1.0, 1.0, 1.0), 1.5, 0.008, (0.2, 0.9), (0.0, 0.45),
-                              (0.15, 0.55), 0.38),
+    "samm": RecordingStyle(
+        "samm",
+        200.0,
+        (1020, 544),
+        120.0,
+        "grey",
+        1.12,
+        0.9,
+        (1.0, 1.0, 1.0),
+        1.2,
+        0.0,
+        (0.55, 0.8),
+        (0.0, 0.1),
+        (0.05, 0.25),
+        0.6,
+    ),
+    "natural": RecordingStyle(
+        "natural",
+        25.0,
+        (480, 480),
+        110.0,
+        "natural",
+        1.0,
+        1.0,
+        (1.0, 1.0, 1.0),
+        1.5,
+        0.008,
+        (0.2, 0.9),
+        (0.0, 0.45),
+        (0.15, 0.55),
+        0.38,
+    ),
 }
 """dict: style name -> :class:`RecordingStyle`."""
 
@@ -69,8 +121,9 @@ def check_scale(scale):
     """The scale as a float, from a name in :data:`SCALES` or a positive number."""
     if isinstance(scale, str):
         if scale not in SCALES:
-            raise ValueError(f"scale must be a positive number or one of {sorted(SCALES)}, "
-                             f"got {scale!r}.")
+            raise ValueError(
+                f"scale must be a positive number or one of {sorted(SCALES)}, got {scale!r}."
+            )
         return SCALES[scale]
     try:
         value = float(scale)
@@ -123,8 +176,11 @@ def make_background(rng, style, size):
     level = rng.uniform(low, high)
     hue = rng.uniform(0.85, 1.1, 3) if style.colour == "natural" else rng.uniform(0.95, 1.05, 3)
     wall = np.full((height, width, 3), level, np.float32) * hue.astype(np.float32)
-    coarse = cv2.resize(rng.standard_normal((4, 5)).astype(np.float32), (width, height),
-                        interpolation=cv2.INTER_CUBIC)
+    coarse = cv2.resize(
+        rng.standard_normal((4, 5)).astype(np.float32),
+        (width, height),
+        interpolation=cv2.INTER_CUBIC,
+    )
     wall *= (1 + 0.08 * coarse)[..., None]
     ys = np.linspace(-1, 1, height, dtype=np.float32)[:, None, None]
     wall *= 1 + rng.uniform(-0.08, 0.08) * ys
@@ -132,7 +188,7 @@ def make_background(rng, style, size):
         x0 = int(rng.uniform(0, 0.9) * width)
         w = int(rng.uniform(0.05, 0.3) * width)
         shape = np.zeros((height, width), np.float32)
-        shape[:, x0:x0 + w] = 1
+        shape[:, x0 : x0 + w] = 1
         shape = cv2.GaussianBlur(shape, (0, 0), max(width * 0.01, 1))
         wall *= (1 + rng.uniform(-0.15, 0.1) * shape)[..., None]
     return np.clip(wall, 0, 1)

@@ -40,36 +40,88 @@ def wrinkle_lines(landmarks):
     mouth_y = (lm[48, 1] + lm[54, 1]) / 2
     corner = lm[48]
     lines = {
-        "AU1": [np.array([[-0.35, brow - 0.2 - 0.12 * k + 0.03], [-0.18, brow - 0.2 - 0.12 * k],
-                          [0.0, brow - 0.2 - 0.12 * k - 0.01]]) for k in range(3)],
-        "AU2": [np.array([[-0.95, brow - 0.14 - 0.12 * k], [-0.7, brow - 0.2 - 0.12 * k],
-                          [-0.42, brow - 0.17 - 0.12 * k]]) for k in range(2)],
-        "AU4": [np.array([[-0.07, brow + 0.06], [-0.08, brow - 0.04], [-0.1, brow - 0.16]]),
-                np.array([[-0.16, brow + 0.07], [-0.2, brow - 0.05]]),
-                np.array([[-0.13, lm[27, 1] - 0.02], [0.0, lm[27, 1] - 0.03]])],
-        "AU6": [np.array([outer + (-0.04, 0.06 * j - 0.05), outer + (-0.2, 0.13 * j - 0.12)])
-                for j in range(3)]
-        + [np.array([[outer[0] + 0.05, below_eye + 0.12], [-0.5, below_eye + 0.16],
-                     [lm[39, 0] - 0.02, below_eye + 0.1]])],
-        "AU7": [np.array([[outer[0] + 0.04, below_eye + 0.05], [-0.5, below_eye + 0.07],
-                          [lm[39, 0] - 0.03, below_eye + 0.04]])],
-        "AU9": [np.array([[-0.13, lm[28, 1] + 0.04 + 0.08 * k],
-                          [0.0, lm[28, 1] + 0.02 + 0.08 * k]])
-                for k in range(3)],
-        "AU12": [np.array([[lm[31, 0] - 0.06, lm[31, 1] - 0.06],
-                           [corner[0] - 0.06, corner[1] - 0.15],
-                           [corner[0] - 0.14, corner[1] + 0.2]]),
-                 np.array([corner + (-0.03, 0.0), corner + (-0.1, -0.05)])],
-        "AU14": [np.array([corner + (-0.07, -0.05), corner + (-0.1, 0.0),
-                           corner + (-0.08, 0.06)])],
-        "AU15": [np.array([corner + (-0.01, 0.04), corner + (-0.04, 0.13),
-                           corner + (-0.06, 0.23)])],
-        "AU17": [np.array([[-0.3, lm[57, 1] + 0.14], [-0.15, lm[57, 1] + 0.17],
-                           [0.0, lm[57, 1] + 0.18]]),
-                 np.array([[-0.12, lm[8, 1] - 0.2], [-0.06, lm[8, 1] - 0.16]])],
-        "AU24": [np.array([[lm[50, 0] - 0.02 - 0.09 * k, lm[50, 1] - 0.07],
-                           [lm[50, 0] - 0.02 - 0.09 * k, lm[50, 1] - 0.005]])
-                 for k in range(3)]
+        "AU1": [
+            np.array(
+                [
+                    [-0.35, brow - 0.2 - 0.12 * k + 0.03],
+                    [-0.18, brow - 0.2 - 0.12 * k],
+                    [0.0, brow - 0.2 - 0.12 * k - 0.01],
+                ]
+            )
+            for k in range(3)
+        ],
+        "AU2": [
+            np.array(
+                [
+                    [-0.95, brow - 0.14 - 0.12 * k],
+                    [-0.7, brow - 0.2 - 0.12 * k],
+                    [-0.42, brow - 0.17 - 0.12 * k],
+                ]
+            )
+            for k in range(2)
+        ],
+        "AU4": [
+            np.array([[-0.07, brow + 0.06], [-0.08, brow - 0.04], [-0.1, brow - 0.16]]),
+            np.array([[-0.16, brow + 0.07], [-0.2, brow - 0.05]]),
+            np.array([[-0.13, lm[27, 1] - 0.02], [0.0, lm[27, 1] - 0.03]]),
+        ],
+        "AU6": [
+            np.array([outer + (-0.04, 0.06 * j - 0.05), outer + (-0.2, 0.13 * j - 0.12)])
+            for j in range(3)
+        ]
+        + [
+            np.array(
+                [
+                    [outer[0] + 0.05, below_eye + 0.12],
+                    [-0.5, below_eye + 0.16],
+                    [lm[39, 0] - 0.02, below_eye + 0.1],
+                ]
+            )
+        ],
+        "AU7": [
+            np.array(
+                [
+                    [outer[0] + 0.04, below_eye + 0.05],
+                    [-0.5, below_eye + 0.07],
+                    [lm[39, 0] - 0.03, below_eye + 0.04],
+                ]
+            )
+        ],
+        "AU9": [
+            np.array([[-0.13, lm[28, 1] + 0.04 + 0.08 * k], [0.0, lm[28, 1] + 0.02 + 0.08 * k]])
+            for k in range(3)
+        ],
+        "AU12": [
+            np.array(
+                [
+                    [lm[31, 0] - 0.06, lm[31, 1] - 0.06],
+                    [corner[0] - 0.06, corner[1] - 0.15],
+                    [corner[0] - 0.14, corner[1] + 0.2],
+                ]
+            ),
+            np.array([corner + (-0.03, 0.0), corner + (-0.1, -0.05)]),
+        ],
+        "AU14": [
+            np.array([corner + (-0.07, -0.05), corner + (-0.1, 0.0), corner + (-0.08, 0.06)])
+        ],
+        "AU15": [
+            np.array([corner + (-0.01, 0.04), corner + (-0.04, 0.13), corner + (-0.06, 0.23)])
+        ],
+        "AU17": [
+            np.array(
+                [[-0.3, lm[57, 1] + 0.14], [-0.15, lm[57, 1] + 0.17], [0.0, lm[57, 1] + 0.18]]
+            ),
+            np.array([[-0.12, lm[8, 1] - 0.2], [-0.06, lm[8, 1] - 0.16]]),
+        ],
+        "AU24": [
+            np.array(
+                [
+                    [lm[50, 0] - 0.02 - 0.09 * k, lm[50, 1] - 0.07],
+                    [lm[50, 0] - 0.02 - 0.09 * k, lm[50, 1] - 0.005],
+                ]
+            )
+            for k in range(3)
+        ]
         + [np.array([corner + (0.02, 0.0), [-0.2, mouth_y + 0.005], [0.0, mouth_y + 0.005]])],
     }
     return lines
@@ -83,10 +135,12 @@ def _draw(polylines, layout, shape, origin):
     for line in polylines:
         curve = _smooth_curve(layout.to_scene(line), n=8)
         px = (curve - origin + 0.5) * s - 0.5
-        cv2.polylines(canvas, [np.round(px * 16).astype(np.int32)], False, 255, width,
-                      cv2.LINE_AA, 4)
-    soft = cv2.GaussianBlur(canvas.astype(np.float32) / 255, (0, 0),
-                            max(_SOFTNESS * layout.iod * s, 0.5))
+        cv2.polylines(
+            canvas, [np.round(px * 16).astype(np.int32)], False, 255, width, cv2.LINE_AA, 4
+        )
+    soft = cv2.GaussianBlur(
+        canvas.astype(np.float32) / 255, (0, 0), max(_SOFTNESS * layout.iod * s, 0.5)
+    )
     patch = cv2.resize(soft, (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
     peak = patch.max()
     return patch / peak if peak > 0 else patch
@@ -134,6 +188,5 @@ def wrinkle_map(maps, activations, bounds):
     for unit, *gains in activations:
         for (px, py, patch), gain in zip(maps.get(unit, ()), gains):
             h, w = patch.shape
-            out[py - y0:py - y0 + h, px - x0:px - x0 + w] += np.float32(gain) * patch
+            out[py - y0 : py - y0 + h, px - x0 : px - x0 + w] += np.float32(gain) * patch
     return np.clip(out, 0, 0.6)
-
