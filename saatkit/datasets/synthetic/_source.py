@@ -164,9 +164,12 @@ class SyntheticSource(FrameSource):
         spec = self.spec
         scene, field, _, motion, profile, darkening = _clip_state(self.spec)
         x0, y0, x1, y1 = scene.roi
-        noise = scene.style.noise / 255.0
-        frames = []
-        for i in indices:
+        noise = np.float32(scene.style.noise / 255.0)
+        frames = np.empty((len(indices),) + scene.image.shape, np.uint8)
+        # Two frame-sized buffers reused for every frame: allocating, filling and
+        # freeing full frames cost as much as drawing the sensor noise itself.
+        frame, grain = np.empty_like(scene.image), np.empty_like(scene.image)
+        for k, i in enumerate(indices):
             t = i / spec.fps
             region = scene.image[y0:y1, x0:x1]
             if profile[i] > 0:
@@ -184,15 +187,17 @@ class SyntheticSource(FrameSource):
                 scene.centre,
                 profile[i],
             )
-            frame = scene.image.copy()
+            np.copyto(frame, scene.image)
             frame[y0:y1, x0:x1] = warped
             frame *= np.float32(motion.gain(t))
             rng = np.random.default_rng([*spec.nuisance, int(i)])
-            frame += rng.standard_normal(frame.shape, dtype=np.float32) * np.float32(noise)
-            frames.append(np.clip(frame * 255 + 0.5, 0, 255).astype(np.uint8))
-        if not frames:
-            return np.zeros((0,) + scene.image.shape, np.uint8)
-        return np.stack(frames)
+            rng.standard_normal(dtype=np.float32, out=grain)
+            grain *= noise
+            frame += grain
+            frame *= 255
+            frame += 0.5
+            frames[k] = np.clip(frame, 0, 255, out=frame)
+        return frames
 
     def landmarks(self, indices=None):
         """The true 68 landmarks of frames ``indices``, (k, 68, 2) in frame pixels."""
