@@ -45,15 +45,35 @@ class ImageClassifier(NeuralNetClassifier):
     """Image handling, label encoding, seeding and initialisation.
 
     Not public: :class:`TeacherClassifier` and
-    :class:`AttentionTransferClassifier` are what users fit. Subclasses pass
-    ``init_std``, ``recalibrate_bn``, ``class_weight`` and ``random_state``
-    on with skorch's parameters, and set ``_default_depth``, the depth of the
+    :class:`AttentionTransferClassifier` are what users fit. The parameters
+    and their defaults are the teacher's (the paper's training settings);
+    a subclass names only those it adds or changes and passes the others on
+    in ``**kwargs``, as skorch's ``NeuralNetClassifier`` does with
+    ``NeuralNet``'s. Subclasses set ``_default_depth``, the depth of the
     CifarResNet used when ``module`` is None.
     """
 
     _default_depth = 20
 
-    def __init__(self, module, *, init_std, recalibrate_bn, class_weight, random_state, **kwargs):
+    def __init__(
+        self,
+        module=None,
+        *,
+        criterion=nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        lr=1e-4,
+        max_epochs=10,
+        batch_size=64,
+        train_split=None,
+        classes=None,
+        init_std=0.02,
+        recalibrate_bn=True,
+        class_weight=None,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+        **kwargs,
+    ):
         # skorch refuses torch objects set as attributes after its __init__,
         # so our own parameters go first.
         self.init_std = init_std
@@ -61,7 +81,19 @@ class ImageClassifier(NeuralNetClassifier):
         self.class_weight = class_weight
         self.random_state = random_state
         kwargs.setdefault("iterator_train__shuffle", True)
-        super().__init__(module, **kwargs)
+        super().__init__(
+            module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            train_split=train_split,
+            classes=classes,
+            device=device,
+            verbose=verbose,
+            **kwargs,
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

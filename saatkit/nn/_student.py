@@ -109,10 +109,15 @@ class AttentionTransferClassifier(ImageClassifier):
         fold. Files are ``.npy`` arrays, read without pickle, named by hashes
         of the teacher's weights and of the image. None computes them in
         every fit.
-    %(loss)s
     batch_size : int, default=16
         Images per step.
-    %(training)s
+    **kwargs
+        The training parameters of :class:`TeacherClassifier`, with the same
+        defaults and meaning: ``criterion``, ``optimizer``, ``lr``,
+        ``max_epochs``, ``train_split``, ``classes``, ``init_std``,
+        ``recalibrate_bn``, ``class_weight``, ``random_state``, ``device``,
+        ``verbose``; and skorch's others (``module__...``, ``optimizer__...``,
+        ``iterator_train__...``, ``callbacks``, ``warm_start``...).
 
     Attributes
     ----------
@@ -165,19 +170,7 @@ class AttentionTransferClassifier(ImageClassifier):
         teacher_stages=None,
         student_stages=None,
         memory=None,
-        criterion=nn.CrossEntropyLoss,
-        optimizer=torch.optim.Adam,
-        lr=1e-4,
-        max_epochs=10,
         batch_size=16,
-        train_split=None,
-        classes=None,
-        init_std=0.02,
-        recalibrate_bn=True,
-        class_weight=None,
-        random_state=None,
-        device="cpu",
-        verbose=0,
         **kwargs,
     ):
         # skorch refuses torch objects (a teacher module) set as attributes
@@ -189,23 +182,7 @@ class AttentionTransferClassifier(ImageClassifier):
         self.teacher_stages = teacher_stages
         self.student_stages = student_stages
         self.memory = memory
-        super().__init__(
-            module,
-            criterion=criterion,
-            optimizer=optimizer,
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            train_split=train_split,
-            classes=classes,
-            init_std=init_std,
-            recalibrate_bn=recalibrate_bn,
-            class_weight=class_weight,
-            random_state=random_state,
-            device=device,
-            verbose=verbose,
-            **kwargs,
-        )
+        super().__init__(module, batch_size=batch_size, **kwargs)
 
     def __sklearn_clone__(self):
         # sklearn.clone would clone the teacher as well, giving an unfitted
