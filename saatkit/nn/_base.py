@@ -22,9 +22,7 @@ from torch import nn
 from ._attention import attention_map
 from ._images import check_images, dataset_arrays, n_channels, to_network_input
 from ._resnet import CifarResNet
-from ._torch_state import normal_init, seeded
-
-_BATCH_NORMS = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
+from ._torch_state import normal_init, recalibrate_batch_norm, seeded
 
 
 class _DecodeTargets:
@@ -354,36 +352,13 @@ class ImageClassifier(NeuralNetClassifier):
         """Re-estimate batch-normalisation statistics when ``recalibrate_bn``."""
         super().on_train_end(net, X=X, y=y, **kwargs)
         if self.recalibrate_bn:
-            self._recalibrate_batch_norm(X)
+            recalibrate_batch_norm(self.module_, self._network_batches(X))
 
-    def _recalibrate_batch_norm(self, X):
-        # Weights drawn from N(0, 0.02) give activations of variance ~1e-4;
-        # running variances start at 1 and move 10% a step, so after a short
-        # fit they are far too large and eval-mode predictions are near
-        # chance. One pass averaging the batch statistics of the final
-        # weights ("precise BN") fixes that, at a third of an epoch's cost.
-        norms = [
-            layer
-            for layer in self.module_.modules()
-            if isinstance(layer, _BATCH_NORMS) and layer.track_running_stats
-        ]
-        if not norms:
-            return
-        momenta = [layer.momentum for layer in norms]
-        self.module_.eval()
-        for layer in norms:
-            layer.reset_running_stats()
-            layer.momentum = None  # cumulative average over the pass
-            layer.train()
-        try:
-            with torch.no_grad():
-                for batch in self.get_iterator(self.get_dataset(X), training=False):
-                    Xi, _ = unpack_data(batch)
-                    self.module_(self._network_input(Xi))
-        finally:
-            for layer, momentum in zip(norms, momenta):
-                layer.momentum = momentum
-                layer.eval()
+    def _network_batches(self, X):
+        """The network inputs of the images ``X``, batch by batch, in order."""
+        for batch in self.get_iterator(self.get_dataset(X), training=False):
+            Xi, _ = unpack_data(batch)
+            yield self._network_input(Xi)
 
     def _attention_p(self):
         return 1
@@ -410,8 +385,7 @@ class ImageClassifier(NeuralNetClassifier):
         self._set_training(False)
         chunks = []
         with torch.no_grad():
-            for batch in self.get_iterator(self.get_dataset(X), training=False):
-                Xi, _ = unpack_data(batch)
-                _, *stages = self.module_(self._network_input(Xi), return_stages=True)
+            for x in self._network_batches(X):
+                _, *stages = self.module_(x, return_stages=True)
                 chunks.append([attention_map(stage, p).cpu().numpy() for stage in stages])
         return [np.concatenate(stage_maps) for stage_maps in zip(*chunks)]

@@ -8,7 +8,6 @@ import torch
 from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from skorch import NeuralNet
-from skorch.dataset import unpack_data
 from torch import nn
 
 from ..utils import Substitution
@@ -253,9 +252,8 @@ class AttentionTransferClassifier(ImageClassifier):
         def compute(images):
             chunks = []
             with torch.no_grad():
-                for batch in self.get_iterator(self.get_dataset(images), training=False):
-                    Xi, _ = unpack_data(batch)
-                    _, *stages = teacher(self._network_input(Xi), return_stages=True)
+                for x in self._network_batches(images):
+                    _, *stages = teacher(x, return_stages=True)
                     stages = select_stages(stages, self.teacher_stages, "teacher_stages")
                     chunks.append([attention_map(stage, p) for stage in stages])
             return [torch.cat(stage_maps) for stage_maps in zip(*chunks)]
