@@ -58,7 +58,7 @@ def select_stages(stages, indices, name):
     return [stages[i] for i in indices]
 
 
-@Substitution(references=cite("zhou", "zagoruyko", "wu"), **ESTIMATOR_DOCS)
+@Substitution(references=cite("zhou", "zagoruyko", "wu"), attributes=ESTIMATOR_DOCS["attributes"])
 class AttentionTransferClassifier(ImageClassifier):
     """Student classifier trained with attention transfer from a frozen teacher.
 
