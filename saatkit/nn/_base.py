@@ -22,9 +22,7 @@ from torch import nn
 from ._attention import attention_map
 from ._images import check_images, dataset_arrays, n_channels, to_network_input
 from ._resnet import CifarResNet
-from ._torch_state import normal_init, seeded
-
-_BATCH_NORMS = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
+from ._torch_state import normal_init, recalibrate_batch_norm, seeded
 
 
 class _DecodeTargets:
@@ -45,15 +43,35 @@ class ImageClassifier(NeuralNetClassifier):
     """Image handling, label encoding, seeding and initialisation.
 
     Not public: :class:`TeacherClassifier` and
-    :class:`AttentionTransferClassifier` are what users fit. Subclasses pass
-    ``init_std``, ``recalibrate_bn``, ``class_weight`` and ``random_state``
-    on with skorch's parameters, and set ``_default_depth``, the depth of the
+    :class:`AttentionTransferClassifier` are what users fit. The parameters
+    and their defaults are the teacher's (the paper's training settings);
+    a subclass names only those it adds or changes and passes the others on
+    in ``**kwargs``, as skorch's ``NeuralNetClassifier`` does with
+    ``NeuralNet``'s. Subclasses set ``_default_depth``, the depth of the
     CifarResNet used when ``module`` is None.
     """
 
     _default_depth = 20
 
-    def __init__(self, module, *, init_std, recalibrate_bn, class_weight, random_state, **kwargs):
+    def __init__(
+        self,
+        module=None,
+        *,
+        criterion=nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        lr=1e-4,
+        max_epochs=10,
+        batch_size=64,
+        train_split=None,
+        classes=None,
+        init_std=0.02,
+        recalibrate_bn=True,
+        class_weight=None,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+        **kwargs,
+    ):
         # skorch refuses torch objects set as attributes after its __init__,
         # so our own parameters go first.
         self.init_std = init_std
@@ -61,7 +79,19 @@ class ImageClassifier(NeuralNetClassifier):
         self.class_weight = class_weight
         self.random_state = random_state
         kwargs.setdefault("iterator_train__shuffle", True)
-        super().__init__(module, **kwargs)
+        super().__init__(
+            module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            train_split=train_split,
+            classes=classes,
+            device=device,
+            verbose=verbose,
+            **kwargs,
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -322,36 +352,13 @@ class ImageClassifier(NeuralNetClassifier):
         """Re-estimate batch-normalisation statistics when ``recalibrate_bn``."""
         super().on_train_end(net, X=X, y=y, **kwargs)
         if self.recalibrate_bn:
-            self._recalibrate_batch_norm(X)
+            recalibrate_batch_norm(self.module_, self._network_batches(X))
 
-    def _recalibrate_batch_norm(self, X):
-        # Weights drawn from N(0, 0.02) give activations of variance ~1e-4;
-        # running variances start at 1 and move 10% a step, so after a short
-        # fit they are far too large and eval-mode predictions are near
-        # chance. One pass averaging the batch statistics of the final
-        # weights ("precise BN") fixes that, at a third of an epoch's cost.
-        norms = [
-            layer
-            for layer in self.module_.modules()
-            if isinstance(layer, _BATCH_NORMS) and layer.track_running_stats
-        ]
-        if not norms:
-            return
-        momenta = [layer.momentum for layer in norms]
-        self.module_.eval()
-        for layer in norms:
-            layer.reset_running_stats()
-            layer.momentum = None  # cumulative average over the pass
-            layer.train()
-        try:
-            with torch.no_grad():
-                for batch in self.get_iterator(self.get_dataset(X), training=False):
-                    Xi, _ = unpack_data(batch)
-                    self.module_(self._network_input(Xi))
-        finally:
-            for layer, momentum in zip(norms, momenta):
-                layer.momentum = momentum
-                layer.eval()
+    def _network_batches(self, X):
+        """The network inputs of the images ``X``, batch by batch, in order."""
+        for batch in self.get_iterator(self.get_dataset(X), training=False):
+            Xi, _ = unpack_data(batch)
+            yield self._network_input(Xi)
 
     def _attention_p(self):
         return 1
@@ -378,8 +385,7 @@ class ImageClassifier(NeuralNetClassifier):
         self._set_training(False)
         chunks = []
         with torch.no_grad():
-            for batch in self.get_iterator(self.get_dataset(X), training=False):
-                Xi, _ = unpack_data(batch)
-                _, *stages = self.module_(self._network_input(Xi), return_stages=True)
+            for x in self._network_batches(X):
+                _, *stages = self.module_(x, return_stages=True)
                 chunks.append([attention_map(stage, p).cpu().numpy() for stage in stages])
         return [np.concatenate(stage_maps) for stage_maps in zip(*chunks)]

@@ -14,8 +14,8 @@ REFERENCES = {
        arXiv:2105.07576, 2021.""",
 }
 
-# The skorch parameters and fitted attributes TeacherClassifier and
-# AttentionTransferClassifier share, in the order of their signatures.
+# The parameters of TeacherClassifier, in the order of its (ImageClassifier's) signature
+# (AttentionTransferClassifier passes them on in **kwargs), and the fitted attributes of both.
 ESTIMATOR_DOCS = {
     "loss": """criterion : torch criterion class, default=torch.nn.CrossEntropyLoss
         Loss on the logits.

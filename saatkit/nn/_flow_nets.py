@@ -5,7 +5,12 @@ import numbers
 import torch
 from torch import nn
 
+from ..utils import Substitution
 from ._staged import StagedNet, _check_dropout, _check_positive_int, classifier_layers
+
+# Both networks classify the three MEGC 2019 classes by default.
+_N_CLASSES = """n_classes : int, default=3
+        Number of outputs."""
 
 
 def _check_filters(filters):
@@ -43,6 +48,7 @@ class _SplitStreams(nn.Module):
         return torch.cat([conv(part) for conv, part in zip(self.streams, parts)], dim=1)
 
 
+@Substitution(n_classes=_N_CLASSES)
 class STSTNet(StagedNet):
     """Shallow triple-stream three-dimensional CNN of Liong et al. (2019).
 
@@ -55,8 +61,7 @@ class STSTNet(StagedNet):
 
     Parameters
     ----------
-    n_classes : int, default=3
-        Number of outputs.
+    %(n_classes)s
     in_channels : int, default=3
         Channels of the flow image (u, v and strain in the paper).
     stream_filters : sequence of int, default=(3, 5, 8)
@@ -149,6 +154,7 @@ class STSTNet(StagedNet):
         )
 
 
+@Substitution(n_classes=_N_CLASSES)
 class OFFApexNet(StagedNet):
     """Optical-flow-features-from-apex network of Gan et al. (2019).
 
@@ -161,8 +167,7 @@ class OFFApexNet(StagedNet):
 
     Parameters
     ----------
-    n_classes : int, default=3
-        Number of outputs.
+    %(n_classes)s
     in_channels : int, default=2
         Must be 2, the channels (u, v). Flow with the optical strain as a
         third channel is refused: compute it with

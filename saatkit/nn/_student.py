@@ -8,7 +8,6 @@ import torch
 from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from skorch import NeuralNet
-from skorch.dataset import unpack_data
 from torch import nn
 
 from ..utils import Substitution
@@ -59,7 +58,7 @@ def select_stages(stages, indices, name):
     return [stages[i] for i in indices]
 
 
-@Substitution(references=cite("zhou", "zagoruyko", "wu"), **ESTIMATOR_DOCS)
+@Substitution(references=cite("zhou", "zagoruyko", "wu"), attributes=ESTIMATOR_DOCS["attributes"])
 class AttentionTransferClassifier(ImageClassifier):
     """Student classifier trained with attention transfer from a frozen teacher.
 
@@ -109,10 +108,15 @@ class AttentionTransferClassifier(ImageClassifier):
         fold. Files are ``.npy`` arrays, read without pickle, named by hashes
         of the teacher's weights and of the image. None computes them in
         every fit.
-    %(loss)s
     batch_size : int, default=16
         Images per step.
-    %(training)s
+    **kwargs
+        The training parameters of :class:`TeacherClassifier`, with the same
+        defaults and meaning: ``criterion``, ``optimizer``, ``lr``,
+        ``max_epochs``, ``train_split``, ``classes``, ``init_std``,
+        ``recalibrate_bn``, ``class_weight``, ``random_state``, ``device``,
+        ``verbose``; and skorch's others (``module__...``, ``optimizer__...``,
+        ``iterator_train__...``, ``callbacks``, ``warm_start``...).
 
     Attributes
     ----------
@@ -165,19 +169,7 @@ class AttentionTransferClassifier(ImageClassifier):
         teacher_stages=None,
         student_stages=None,
         memory=None,
-        criterion=nn.CrossEntropyLoss,
-        optimizer=torch.optim.Adam,
-        lr=1e-4,
-        max_epochs=10,
         batch_size=16,
-        train_split=None,
-        classes=None,
-        init_std=0.02,
-        recalibrate_bn=True,
-        class_weight=None,
-        random_state=None,
-        device="cpu",
-        verbose=0,
         **kwargs,
     ):
         # skorch refuses torch objects (a teacher module) set as attributes
@@ -189,23 +181,7 @@ class AttentionTransferClassifier(ImageClassifier):
         self.teacher_stages = teacher_stages
         self.student_stages = student_stages
         self.memory = memory
-        super().__init__(
-            module,
-            criterion=criterion,
-            optimizer=optimizer,
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            train_split=train_split,
-            classes=classes,
-            init_std=init_std,
-            recalibrate_bn=recalibrate_bn,
-            class_weight=class_weight,
-            random_state=random_state,
-            device=device,
-            verbose=verbose,
-            **kwargs,
-        )
+        super().__init__(module, batch_size=batch_size, **kwargs)
 
     def __sklearn_clone__(self):
         # sklearn.clone would clone the teacher as well, giving an unfitted
@@ -276,9 +252,8 @@ class AttentionTransferClassifier(ImageClassifier):
         def compute(images):
             chunks = []
             with torch.no_grad():
-                for batch in self.get_iterator(self.get_dataset(images), training=False):
-                    Xi, _ = unpack_data(batch)
-                    _, *stages = teacher(self._network_input(Xi), return_stages=True)
+                for x in self._network_batches(images):
+                    _, *stages = teacher(x, return_stages=True)
                     stages = select_stages(stages, self.teacher_stages, "teacher_stages")
                     chunks.append([attention_map(stage, p) for stage in stages])
             return [torch.cat(stage_maps) for stage_maps in zip(*chunks)]

@@ -1,8 +1,5 @@
 """The teacher: a residual network trained on facial-expression images."""
 
-import torch
-from torch import nn
-
 from ..utils import Substitution
 from ._base import ImageClassifier
 from ._docs import ESTIMATOR_DOCS, cite
@@ -64,40 +61,3 @@ class TeacherClassifier(ImageClassifier):
     """
 
     _default_depth = 110
-
-    def __init__(
-        self,
-        module=None,
-        *,
-        criterion=nn.CrossEntropyLoss,
-        optimizer=torch.optim.Adam,
-        lr=1e-4,
-        max_epochs=10,
-        batch_size=64,
-        train_split=None,
-        classes=None,
-        init_std=0.02,
-        recalibrate_bn=True,
-        class_weight=None,
-        random_state=None,
-        device="cpu",
-        verbose=0,
-        **kwargs,
-    ):
-        super().__init__(
-            module,
-            criterion=criterion,
-            optimizer=optimizer,
-            lr=lr,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            train_split=train_split,
-            classes=classes,
-            init_std=init_std,
-            recalibrate_bn=recalibrate_bn,
-            class_weight=class_weight,
-            random_state=random_state,
-            device=device,
-            verbose=verbose,
-            **kwargs,
-        )

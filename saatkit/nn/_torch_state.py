@@ -1,4 +1,4 @@
-"""Seeding torch's generators and drawing initial weights."""
+"""Seeding torch's generators, drawing initial weights, re-estimating batch-norm statistics."""
 
 import numbers
 from contextlib import contextmanager
@@ -7,6 +7,8 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 from torch import nn
+
+_BATCH_NORMS = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
 
 
 @contextmanager
@@ -43,3 +45,36 @@ def normal_init(module, std):
             nn.init.normal_(layer.weight, mean=0.0, std=std)
             if layer.bias is not None:
                 nn.init.zeros_(layer.bias)
+
+
+def recalibrate_batch_norm(module, batches):
+    """Re-estimate the batch-norm statistics of ``module`` over ``batches`` ("precise BN").
+
+    ``batches`` are inputs of ``module``; it is left in eval mode.
+    """
+    # Weights drawn from N(0, 0.02) give activations of variance ~1e-4;
+    # running variances start at 1 and move 10% a step, so after a short
+    # fit they are far too large and eval-mode predictions are near
+    # chance. One pass averaging the batch statistics of the final
+    # weights fixes that, at a third of an epoch's cost.
+    norms = [
+        layer
+        for layer in module.modules()
+        if isinstance(layer, _BATCH_NORMS) and layer.track_running_stats
+    ]
+    if not norms:
+        return
+    momenta = [layer.momentum for layer in norms]
+    module.eval()
+    for layer in norms:
+        layer.reset_running_stats()
+        layer.momentum = None  # cumulative average over the pass
+        layer.train()
+    try:
+        with torch.no_grad():
+            for x in batches:
+                module(x)
+    finally:
+        for layer, momentum in zip(norms, momenta):
+            layer.momentum = momentum
+            layer.eval()

@@ -13,11 +13,12 @@ from ._optical_flow import OpticalFlow, flow_image
 from ._resize import ImageResizer
 from ._style_features import style_gap, style_statistics
 from ._style_plot import plot_style_grid
+from ._style_presets import STYLE_PRESETS
 from ._temporal_interpolation import TemporalInterpolator
 
 # StyleAggregator needs torch, which takes seconds to import: loading it on first use keeps
 # the joblib workers of the clip steps (cropping, spotting, TIM, flow) quick to start.
-_TORCH_NAMES = {"STYLE_PRESETS", "StyleAggregator"}
+_TORCH_NAMES = {"StyleAggregator"}
 
 
 def __getattr__(name):

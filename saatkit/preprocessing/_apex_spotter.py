@@ -11,7 +11,7 @@ from ..clips import Clip, check_clips, map_clips
 from ..utils import NonTabularOutputMixin, Substitution
 from ._apex_curves import _FALLBACKS, METHODS, OUTPUTS, _spot_clip
 from ._clip_step import MAP_CLIPS_CONSTRAINTS, ClipStepMixin, map_clips_docs
-from ._face_models import DETECTORS
+from ._face_models import DETECTION_CONSTRAINTS
 from ._lbp import LBP_METHODS
 
 
@@ -131,8 +131,7 @@ class ApexSpotter(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
         "lbp_points": [Interval(Integral, 4, 16, closed="both")],
         "lbp_radius": [Interval(Real, 0, 8, closed="right")],
         "lbp_method": [StrOptions(set(LBP_METHODS))],
-        "detector": [StrOptions(set(DETECTORS))],
-        "detection_size": [Interval(Integral, 32, None, closed="left"), None],
+        **DETECTION_CONSTRAINTS,
         **MAP_CLIPS_CONSTRAINTS,
         "output": [StrOptions(set(OUTPUTS))],
     }

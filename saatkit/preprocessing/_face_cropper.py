@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ..clips import check_clips
 from ..utils import NonTabularOutputMixin, Substitution, check_int_tuple
 from ._clip_step import MAP_CLIPS_CONSTRAINTS, ClipStepMixin, map_clips_docs
-from ._face_models import DETECTORS, detect_faces
+from ._face_models import DETECTION_CONSTRAINTS, detect_faces
 
 _REFERENCES = ("onset", "first", "apex")
 _ON_MISSING = ("raise", "center")
@@ -229,8 +229,7 @@ class FaceCropper(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        "detector": [StrOptions(set(DETECTORS))],
-        "detection_size": [Interval(Integral, 32, None, closed="left"), None],
+        **DETECTION_CONSTRAINTS,
         "reference": [StrOptions(set(_REFERENCES)), Integral],
         "margin": [Interval(Real, 0, 2, closed="both")],
         "output_size": [_POSITIVE, tuple, list],

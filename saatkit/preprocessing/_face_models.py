@@ -9,14 +9,21 @@ is not documented as thread-safe (dask may run clips on threads).
 import functools
 import importlib.util
 import threading
+from numbers import Integral
 from pathlib import Path
 
 import cv2
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..clips import to_grey
 
 DETECTORS = ("yunet", "haar", "dlib")
+# The parameters of the steps that detect faces (FaceCropper, ApexSpotter).
+DETECTION_CONSTRAINTS = {
+    "detector": [StrOptions(set(DETECTORS))],
+    "detection_size": [Interval(Integral, 32, None, closed="left"), None],
+}
 
 # YuNet's confidence threshold; its scores run 0..100 and faces usually score 80-99.
 _YUNET_CONFIDENCE = 0.5

@@ -68,6 +68,17 @@ def _flow_image(onset, apex, *, method, output_size, components, normalize, para
     return image.astype(np.float32)
 
 
+def _checked_params(method, output_size, components, normalize, method_params):
+    """The keyword arguments of :func:`_flow_image`, past the parameter constraints."""
+    return {
+        "method": method,
+        "output_size": int(output_size),
+        "components": check_components(components),
+        "normalize": normalize,
+        "params": check_method_params(method, method_params),
+    }
+
+
 @validate_params(
     {"onset": ["array-like"], "apex": ["array-like"], **_CONSTRAINTS},
     prefer_skip_nested_validation=True,
@@ -115,15 +126,8 @@ def flow_image(
     >>> print(f"u {np.median(u):.1f} px, |v| {abs(np.median(v)):.1f} px")  # 2 px at 64 -> 1 at 32
     u 1.0 px, |v| 0.0 px
     """
-    return _flow_image(
-        onset,
-        apex,
-        method=method,
-        output_size=int(output_size),
-        components=check_components(components),
-        normalize=normalize,
-        params=check_method_params(method, method_params),
-    )
+    params = _checked_params(method, output_size, components, normalize, method_params)
+    return _flow_image(onset, apex, **params)
 
 
 def _describe(clip):
@@ -329,13 +333,9 @@ class OpticalFlow(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
     def _flow_params(self):
         """The checked parameters of :func:`_flow_image`."""
         self._validate_params()
-        return {
-            "method": self.method,
-            "output_size": int(self.output_size),
-            "components": check_components(self.components),
-            "normalize": self.normalize,
-            "params": check_method_params(self.method, self.method_params),
-        }
+        return _checked_params(
+            self.method, self.output_size, self.components, self.normalize, self.method_params
+        )
 
     def _check_input(self, X):
         _check_flow_input(X)
