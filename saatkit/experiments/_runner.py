@@ -30,7 +30,7 @@ from ..pipelines import (
     stateless_prefix,
 )
 from ..protocol import evaluate_loso
-from ..utils import run_with_threads
+from ..utils import release_memory, run_with_threads
 from ._persistence import cached_fit
 from ._report import save_figure, write_results
 
@@ -123,6 +123,8 @@ def _stage(name, log):
     start = time.perf_counter()
     log(f"[saatkit] {name} ...")
     yield
+    # What a stage freed (clips, intermediate arrays) is not kept for the next one.
+    release_memory()
     log(f"[saatkit] {name}: {time.perf_counter() - start:.1f} s")
 
 
@@ -146,6 +148,13 @@ def _teacher_inputs(aux, settings, inputs):
             normalize=settings["flow_normalize"],
         ).fit_transform(pairs)
     return sets
+
+
+def _fit_and_release(path, candidate, X, y, fingerprint):
+    """A worker's teacher fit, which then hands the training's freed memory back."""
+    teacher = cached_fit(path, candidate, X, y, fingerprint)
+    release_memory()
+    return teacher
 
 
 def _fit_teachers(config, settings, aux, inputs, out):
@@ -183,7 +192,7 @@ def _fit_teachers(config, settings, aux, inputs, out):
                     X,
                     delayed(run_with_threads)(
                         1,
-                        cached_fit,
+                        _fit_and_release,
                         out / "teachers" / f"{name}-{input}.pt",
                         candidate,
                         X[train],
@@ -291,6 +300,7 @@ def run_experiments(config, *, log=print):
     if inputs:
         with _stage("Table 2: teacher candidates", log):
             teacher_rows, teachers = _fit_teachers(config, settings, aux, inputs, out)
+    del aux  # only the teachers learn from it (100 MB in the demo)
 
     faces = styled = None
     if "apex" in teachers:

@@ -1,9 +1,10 @@
-"""Shared machinery: thread limits, parameter checks, output and fit of non-tabular steps,
-shared docstring pieces and the check suite of clip and image estimators
-(:mod:`saatkit.utils.estimator_checks`)."""
+"""Shared machinery: thread limits, memory release, parameter checks, output and fit of
+non-tabular steps, shared docstring pieces and the check suite of clip and image
+estimators (:mod:`saatkit.utils.estimator_checks`)."""
 
 from ._docstring import Substitution
 from ._matlab import matlab_uint8
+from ._memory import release_memory
 from ._non_tabular import NonTabularOutputMixin
 from ._param_tuples import check_int_tuple
 from ._stateless import StatelessMixin
@@ -15,6 +16,7 @@ __all__ = [
     "Substitution",
     "check_int_tuple",
     "matlab_uint8",
+    "release_memory",
     "run_with_threads",
     "thread_limit",
     "worker_threads",
