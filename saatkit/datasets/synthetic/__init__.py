@@ -1,8 +1,8 @@
 """The synthetic benchmark: procedural faces recorded in the styles of four databases.
 
-Identities (:mod:`._identity`) are drawn (:mod:`._canvas`, :mod:`._face_renderer`) into
-neutral scenes (:mod:`._scene`) that action units, head motion and wrinkles warp
-(:mod:`._motion`, :mod:`._wrinkles`) under each database's recording style
+Identities (:mod:`._identity`) are drawn (:mod:`._canvas`, :mod:`._face_renderer`,
+:mod:`._hair`) into neutral scenes (:mod:`._scene`) that action units, head motion and
+wrinkles warp (:mod:`._motion`, :mod:`._wrinkles`) under each database's recording style
 (:mod:`._styles`); :mod:`._source` renders a clip's frames on demand and
 :mod:`._catalogue` fixes who shows which expression. The public functions are
 re-exported by :mod:`saatkit.datasets`.
