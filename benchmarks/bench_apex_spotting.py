@@ -25,7 +25,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 
 from saatkit.datasets import Clip, make_synthetic_megc2019
-from saatkit.datasets.synthetic._motion import intensity_profile
+from saatkit.datasets.synthetic import intensity_profile
 from saatkit.preprocessing import ApexSpotter, FaceCropper
 
 DATABASES = ("smic", "casme2", "samm")

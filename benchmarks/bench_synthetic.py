@@ -43,7 +43,7 @@ from saatkit.datasets import (  # noqa: E402
     make_synthetic_megc2019,
     synthetic_landmarks,
 )
-from saatkit.preprocessing._face_models import detect_faces, landmarks_68  # noqa: E402
+from saatkit.preprocessing import detect_faces, landmarks_68  # noqa: E402
 
 DATABASES = ("smic", "casme2", "samm")
 SIZE = 48

@@ -2,8 +2,8 @@
 
 import pytest
 
+from saatkit.datasets import make_styled_faces
 from saatkit.preprocessing import StyleAggregator
-from saatkit.preprocessing._style_samples import make_styled_faces
 
 # Small enough to train in seconds on one core, large enough to learn the
 # aggregation (with a higher learning rate than the paper's 2e-4).

@@ -10,6 +10,12 @@ re-exported by :mod:`saatkit.datasets`.
 
 from ._expressions import make_synthetic_expressions
 from ._megc2019 import make_synthetic_megc2019
+from ._motion import intensity_profile
 from ._source import synthetic_landmarks
 
-__all__ = ["make_synthetic_expressions", "make_synthetic_megc2019", "synthetic_landmarks"]
+__all__ = [
+    "intensity_profile",
+    "make_synthetic_expressions",
+    "make_synthetic_megc2019",
+    "synthetic_landmarks",
+]

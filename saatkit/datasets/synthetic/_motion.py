@@ -137,10 +137,42 @@ def combine_action_units(weights, signature=None, asymmetry=(1.0, 1.0)):
 
 
 def intensity_profile(times, onset, apex, offset):
-    """Expression intensity at ``times``: 0 outside [onset, offset], 1 at apex.
+    """Expression intensity of a synthetic clip over time: 0 outside onset-offset, 1 at apex.
 
-    A raised-cosine rise from onset to apex and fall from apex to offset, so the
-    displacement and its speed are continuous.
+    The ground truth that the synthetic clips are rendered from: each frame's landmark
+    displacement is this intensity times the displacement at the apex, so it says how
+    much expression a spotted apex frame shows.
+
+    Parameters
+    ----------
+    times : array-like of float
+        Frame positions (or any times on the same scale as onset, apex and offset).
+    onset, apex, offset : float
+        Where the expression starts, peaks and ends (``clip.onset``, ``clip.apex``,
+        ``clip.offset`` of a synthetic clip).
+
+    Returns
+    -------
+    intensity : ndarray of float, the shape of ``times``
+        Between 0 and 1.
+
+    Notes
+    -----
+    A raised-cosine rise from onset to apex and fall from apex to offset,
+
+    .. math:: a(t) = \\sin^2\\left(\\frac{\\pi}{2} \\frac{t - t_o}{t_a - t_o}\\right)
+              \\text{ on } (t_o, t_a], \\qquad
+              a(t) = \\cos^2\\left(\\frac{\\pi}{2} \\frac{t - t_a}{t_f - t_a}\\right)
+              \\text{ on } (t_a, t_f),
+
+    so that the displacement and its speed are continuous.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from saatkit.datasets.synthetic import intensity_profile
+    >>> intensity_profile(np.arange(7), onset=1, apex=3, offset=5).round(2).tolist()
+    [0.0, 0.0, 0.5, 1.0, 0.5, 0.0, 0.0]
     """
     t = np.asarray(times, float)
     a = np.zeros_like(t)
