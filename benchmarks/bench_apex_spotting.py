@@ -25,7 +25,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 
 from saatkit.datasets import Clip, make_synthetic_megc2019
-from saatkit.datasets.synthetic._motion import intensity_profile
+from saatkit.datasets.synthetic import intensity_profile
 from saatkit.preprocessing import ApexSpotter, FaceCropper
 
 DATABASES = ("smic", "casme2", "samm")
@@ -63,7 +63,7 @@ def spot_errors(clip, sizes):
     return errors
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="4 clips per style, 32 and 64 px")
     parser.add_argument("--clips", type=int, default=20, help="clips per style")
@@ -87,7 +87,34 @@ def main():
         help="expression intensity (above 1: the sanity benchmark)",
     )
     parser.add_argument("--random-state", type=int, default=0)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def print_table(errors, lengths, sizes):
+    """One row per method, style and crop size: how close the spotted apex comes."""
+    print(
+        f"{'method':<17} {'style':<7} {'frames':>6} {'size':>5} {'<=1':>6} {'<=3':>6} "
+        f"{'median':>7} {'share':>6}"
+    )
+    for method in METHODS:
+        for database in DATABASES:
+            for size in sizes:
+                e, share = errors[database, method, size].T
+                print(
+                    f"{method:<17} {database:<7} {lengths[database]:>6.0f} "
+                    f"{size or 'full':>5} "
+                    f"{np.mean(e <= 1):>6.2f} {np.mean(e <= 3):>6.2f} {np.median(e):>7.1f} "
+                    f"{np.median(share):>6.2f}"
+                )
+    print(
+        "frames: median clip length; <=1, <=3: share of clips within 1 and 3 frames of "
+        "the true apex; median: median error in frames; share: median expression "
+        "intensity at the spotted frame, as a share of the apex's"
+    )
+
+
+def main():
+    args = parse_args()
     n_clips, sizes, max_frames = args.clips, args.sizes, args.max_frames
     if args.quick:
         n_clips, sizes, max_frames = 4, [32, 64], 40
@@ -108,26 +135,7 @@ def main():
         per_clip = [spot_errors(clip, sizes) for clip in clips]
         for key in per_clip[0]:
             errors[(database, *key)] = np.array([e[key] for e in per_clip])
-
-    print(
-        f"{'method':<17} {'style':<7} {'frames':>6} {'size':>5} {'<=1':>6} {'<=3':>6} "
-        f"{'median':>7} {'share':>6}"
-    )
-    for method in METHODS:
-        for database in DATABASES:
-            for size in sizes:
-                e, share = errors[database, method, size].T
-                print(
-                    f"{method:<17} {database:<7} {lengths[database]:>6.0f} "
-                    f"{size or 'full':>5} "
-                    f"{np.mean(e <= 1):>6.2f} {np.mean(e <= 3):>6.2f} {np.median(e):>7.1f} "
-                    f"{np.median(share):>6.2f}"
-                )
-    print(
-        "frames: median clip length; <=1, <=3: share of clips within 1 and 3 frames of "
-        "the true apex; median: median error in frames; share: median expression "
-        "intensity at the spotted frame, as a share of the apex's"
-    )
+    print_table(errors, lengths, sizes)
     print(f"{time.perf_counter() - start:.0f} s")
 
 

@@ -81,6 +81,60 @@ def parse_args():
     return parser.parse_args()
 
 
+def fit_teacher_and_style(aux, settings, overrides, seed, device):
+    """The demo's teacher, scored on held-out expression images, and style aggregator."""
+    X_train, X_test, y_train, y_test = train_test_split(
+        aux.X, aux.y, test_size=0.2, stratify=aux.y, random_state=seed
+    )
+    teacher = make_teacher(preset="demo", random_state=seed, device=device, **overrides)
+    teacher.fit(X_train, y_train)
+    held_out = teacher.predict(X_test)
+    print(
+        f"teacher {settings['teacher']} on held-out expression images: "
+        f"UF1 {uf1_score(y_test, held_out):.3f} UAR {uar_score(y_test, held_out):.3f}"
+    )
+    style = StyleAggregator(
+        method=settings["style_method"],
+        **settings["style_params"],
+        random_state=seed,
+        device=device,
+    ).fit(aux.X)
+    return teacher, style
+
+
+def print_variants(data, teacher, style, args, overrides):
+    """One row per apex-frame variant of Table 3: UF1 and UAR pooled over the folds."""
+    folds = fold_of_subject(data.groups, args.folds)
+    prepared = None
+    print(f"{'method':<10} {'UF1':>6} {'UAR':>6}")
+    for variant, (name, _, _) in VARIANTS.items():
+        pipeline = make_saat_pipeline(
+            teacher,
+            variant=variant,
+            preset="demo",
+            style=style,
+            spotter=ApexSpotter(method=args.apex, n_jobs=args.n_jobs),
+            n_jobs=args.n_jobs,
+            random_state=args.random_state,
+            device=args.device,
+            **overrides,
+        )
+        if prepared is None:
+            # Cropping and apex spotting learn nothing: done once for every variant.
+            prepared = pipeline[:2].fit_transform(data.X)
+        result = evaluate_loso(
+            pipeline[2:],
+            prepared,
+            data.y,
+            folds,
+            database=data.database,
+            subjects=data.groups,
+            names=[c.name for c in data.X],
+            n_jobs=args.n_jobs,
+        )
+        print(f"{name:<10} {result.uf1:>6.3f} {result.uar:>6.3f}", flush=True)
+
+
 def main():
     args = parse_args()
     seed, overrides = args.random_state, (QUICK if args.quick else {})
@@ -102,53 +156,8 @@ def main():
         "expression images; preset 'demo'" + (" (--quick)" if args.quick else ""),
         flush=True,
     )
-
-    X_train, X_test, y_train, y_test = train_test_split(
-        aux.X, aux.y, test_size=0.2, stratify=aux.y, random_state=seed
-    )
-    teacher = make_teacher(preset="demo", random_state=seed, device=args.device, **overrides)
-    teacher.fit(X_train, y_train)
-    held_out = teacher.predict(X_test)
-    print(
-        f"teacher {settings['teacher']} on held-out expression images: "
-        f"UF1 {uf1_score(y_test, held_out):.3f} UAR {uar_score(y_test, held_out):.3f}"
-    )
-    style = StyleAggregator(
-        method=settings["style_method"],
-        **settings["style_params"],
-        random_state=seed,
-        device=args.device,
-    ).fit(aux.X)
-
-    folds = fold_of_subject(data.groups, args.folds)
-    prepared = None
-    print(f"{'method':<10} {'UF1':>6} {'UAR':>6}")
-    for variant, (name, _, _) in VARIANTS.items():
-        pipeline = make_saat_pipeline(
-            teacher,
-            variant=variant,
-            preset="demo",
-            style=style,
-            spotter=ApexSpotter(method=args.apex, n_jobs=args.n_jobs),
-            n_jobs=args.n_jobs,
-            random_state=seed,
-            device=args.device,
-            **overrides,
-        )
-        if prepared is None:
-            # Cropping and apex spotting learn nothing: done once for every variant.
-            prepared = pipeline[:2].fit_transform(data.X)
-        result = evaluate_loso(
-            pipeline[2:],
-            prepared,
-            data.y,
-            folds,
-            database=data.database,
-            subjects=data.groups,
-            names=[c.name for c in data.X],
-            n_jobs=args.n_jobs,
-        )
-        print(f"{name:<10} {result.uf1:>6.3f} {result.uar:>6.3f}", flush=True)
+    teacher, style = fit_teacher_and_style(aux, settings, overrides, seed, args.device)
+    print_variants(data, teacher, style, args, overrides)
     print(f"chance: UAR 0.333; {time.perf_counter() - start:.0f} s")
 
 

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from skimage.metrics import structural_similarity
 
-from saatkit.datasets import make_synthetic_megc2019
+from saatkit.datasets import make_styled_faces, make_synthetic_megc2019
 from saatkit.preprocessing import (
     STYLE_PRESETS,
     ApexSpotter,
@@ -33,7 +33,6 @@ from saatkit.preprocessing import (
     plot_style_grid,
     style_gap,
 )
-from saatkit.preprocessing._style_samples import make_styled_faces
 
 
 def synthetic_apex_faces(n_per_database, size=64):

@@ -43,7 +43,7 @@ from saatkit.datasets import (  # noqa: E402
     make_synthetic_megc2019,
     synthetic_landmarks,
 )
-from saatkit.preprocessing._face_models import detect_faces, landmarks_68  # noqa: E402
+from saatkit.preprocessing import detect_faces, landmarks_68  # noqa: E402
 
 DATABASES = ("smic", "casme2", "samm")
 SIZE = 48
@@ -130,12 +130,81 @@ def _subset(data, keep):
     return [data.X[i] for i in index], data.y[index], data.groups[index], data.database[index]
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--random-state", type=int, default=0)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def print_detectors(native, database):
+    """Per style: detection rates, landmark error and apex spotting of the measured clips."""
+    print(
+        f"\n{'style':<8}{'clips':>6}{'YuNet':>8}{'HOG':>8}{'dlib err px':>13}"
+        f"{'err IOD':>9}{'apex +-1':>10}"
+    )
+    for name in DATABASES:
+        rows = [r for r, d in zip(native, database) if d == name]
+        errors = [r["error_px"] for r in rows if "error_px" in r]
+        errors_iod = [r["error_iod"] for r in rows if "error_iod" in r]
+        print(
+            f"{name:<8}{len(rows):>6}{np.mean([r['yunet'] for r in rows]):>8.1%}"
+            f"{np.mean([r['hog'] for r in rows]):>8.1%}{np.mean(errors):>13.2f}"
+            f"{np.mean(errors_iod):>9.3f}{np.mean([r['apex_within_1'] for r in rows]):>10.1%}"
+        )
+
+
+def styled_features(seed, keep, n_jobs):
+    """The apex - onset features of the same clips rendered in each database's style."""
+    styled = {}
+    for style in DATABASES:
+        swapped = make_synthetic_megc2019(
+            max_frames=MAX_FRAMES, random_state=seed, styles={d: style for d in DATABASES}
+        )
+        rows = map_clips(measure_clip, _subset(swapped, keep)[0], n_jobs=n_jobs, full=False)
+        styled[style] = np.array([r["feature"] for r in rows])
+    return styled
+
+
+def print_gaps(X_native, styled, y, groups, database):
+    """LOSO UAR of the native clips, then the style gap and the database gap."""
+    pred = loso_predictions(
+        {"native": X_native, **styled}, {"native": X_native, **styled}, y, groups
+    )
+    print("\nleave-one-subject-out UAR (linear SVM on apex - onset, 48x48 grey face)")
+    p = pred["native", "native"]
+    print(
+        f"  composite {uar(y, p):.3f}   "
+        + "   ".join(f"{d} {uar(y[database == d], p[database == d]):.3f}" for d in DATABASES)
+    )
+
+    print("\nstyle gap: same clips, trained in one style (rows), tested in each (columns)")
+    print(f"{'train / test':<14}" + "".join(f"{s:>9}" for s in DATABASES))
+    for a in DATABASES:
+        print(f"{a:<14}" + "".join(f"{uar(y, pred[a, b]):>9.3f}" for b in DATABASES))
+
+    print("\ndatabase gap: trained on one database (rows), tested on another (columns);")
+    print("the diagonal is leave-one-subject-out within the database")
+    print(f"{'train / test':<14}" + "".join(f"{s:>9}" for s in DATABASES))
+    for a in DATABASES:
+        cells = []
+        for b in DATABASES:
+            test = database == b
+            if a == b:
+                within = loso_predictions(
+                    {a: X_native[test]}, {a: X_native[test]}, y[test], groups[test]
+                )[a, a]
+                cells.append(uar(y[test], within))
+            else:
+                train = database == a
+                fitted = model().fit(X_native[train], y[train])
+                cells.append(uar(y[test], fitted.predict(X_native[test])))
+        print(f"{a:<14}" + "".join(f"{c:>9.3f}" for c in cells))
+
+
+def main():
+    args = parse_args()
     seed, n_jobs = args.random_state, args.n_jobs
 
     start = time.perf_counter()
@@ -172,63 +241,9 @@ def main():
         print(
             f"{'make_synthetic_expressions(2000, 64x64)':<44}{time.perf_counter() - start:>10.2f}"
         )
-
-    print(
-        f"\n{'style':<8}{'clips':>6}{'YuNet':>8}{'HOG':>8}{'dlib err px':>13}"
-        f"{'err IOD':>9}{'apex +-1':>10}"
-    )
-    for name in DATABASES:
-        rows = [r for r, d in zip(native, database) if d == name]
-        errors = [r["error_px"] for r in rows if "error_px" in r]
-        errors_iod = [r["error_iod"] for r in rows if "error_iod" in r]
-        print(
-            f"{name:<8}{len(rows):>6}{np.mean([r['yunet'] for r in rows]):>8.1%}"
-            f"{np.mean([r['hog'] for r in rows]):>8.1%}{np.mean(errors):>13.2f}"
-            f"{np.mean(errors_iod):>9.3f}{np.mean([r['apex_within_1'] for r in rows]):>10.1%}"
-        )
-
-    # The same clips in each database's style.
-    styled = {}
-    for style in DATABASES:
-        swapped = make_synthetic_megc2019(
-            max_frames=MAX_FRAMES, random_state=seed, styles={d: style for d in DATABASES}
-        )
-        rows = map_clips(measure_clip, _subset(swapped, keep)[0], n_jobs=n_jobs, full=False)
-        styled[style] = np.array([r["feature"] for r in rows])
+    print_detectors(native, database)
     X_native = np.array([r["feature"] for r in native])
-
-    pred = loso_predictions(
-        {"native": X_native, **styled}, {"native": X_native, **styled}, y, groups
-    )
-    print("\nleave-one-subject-out UAR (linear SVM on apex - onset, 48x48 grey face)")
-    p = pred["native", "native"]
-    print(
-        f"  composite {uar(y, p):.3f}   "
-        + "   ".join(f"{d} {uar(y[database == d], p[database == d]):.3f}" for d in DATABASES)
-    )
-
-    print("\nstyle gap: same clips, trained in one style (rows), tested in each (columns)")
-    print(f"{'train / test':<14}" + "".join(f"{s:>9}" for s in DATABASES))
-    for a in DATABASES:
-        print(f"{a:<14}" + "".join(f"{uar(y, pred[a, b]):>9.3f}" for b in DATABASES))
-
-    print("\ndatabase gap: trained on one database (rows), tested on another (columns);")
-    print("the diagonal is leave-one-subject-out within the database")
-    print(f"{'train / test':<14}" + "".join(f"{s:>9}" for s in DATABASES))
-    for a in DATABASES:
-        cells = []
-        for b in DATABASES:
-            test = database == b
-            if a == b:
-                within = loso_predictions(
-                    {a: X_native[test]}, {a: X_native[test]}, y[test], groups[test]
-                )[a, a]
-                cells.append(uar(y[test], within))
-            else:
-                train = database == a
-                fitted = model().fit(X_native[train], y[train])
-                cells.append(uar(y[test], fitted.predict(X_native[test])))
-        print(f"{a:<14}" + "".join(f"{c:>9.3f}" for c in cells))
+    print_gaps(X_native, styled_features(seed, keep, n_jobs), y, groups, database)
 
 
 def _read_all(clip):

@@ -1,9 +1,7 @@
 """The documentation builds without a warning, and documents what the code defines."""
 
-import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +15,7 @@ def _docs_text():
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(DOCS.glob("*.rst")))
 
 
-def test_docs_build_without_warnings(tmp_path):
+def test_docs_build_without_warnings(tmp_path, run_python):
     pytest.importorskip("sphinx")
     pytest.importorskip("numpydoc")
     # A fresh copy (with the examples it includes), so that no stub page left by an
@@ -25,25 +23,8 @@ def test_docs_build_without_warnings(tmp_path):
     source = tmp_path / "docs"
     shutil.copytree(DOCS, source, ignore=shutil.ignore_patterns("_build", "generated"))
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-W",
-            "--keep-going",
-            "-q",
-            "-b",
-            "html",
-            str(source),
-            str(tmp_path / "html"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    completed = run_python(
+        ["-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", source, tmp_path / "html"]
     )
     assert completed.returncode == 0, (
         f"sphinx-build failed\n--- stderr ---\n{completed.stderr}\n"

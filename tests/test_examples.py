@@ -1,10 +1,7 @@
 """Every script in examples/ runs to completion and writes the files its docstring names."""
 
 import ast
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,21 +21,11 @@ def test_examples_exist():
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])
-def test_example_runs(script, tmp_path):
+def test_example_runs(script, tmp_path, run_python):
     docstring = _docstring(script)
     assert docstring, f"{script.name} has no module docstring saying what it shows"
-    env = dict(os.environ)
-    env.update(SAATKIT_EXAMPLE_OUTPUT=str(tmp_path), OMP_NUM_THREADS="1", MPLBACKEND="Agg")
-    # Run against this checkout, installed or not.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    completed = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    output = {"SAATKIT_EXAMPLE_OUTPUT": str(tmp_path), "MPLBACKEND": "Agg"}
+    completed = run_python([script], cwd=tmp_path, env=output)
     assert completed.returncode == 0, (
         f"{script.name} exited with {completed.returncode}\n--- stderr ---\n"
         f"{completed.stderr}\n--- stdout ---\n{completed.stdout}"

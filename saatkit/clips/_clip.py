@@ -130,10 +130,13 @@ class Clip:
     def from_video(cls, path, *, color="auto", **metadata):
         """Make a clip from a video file that OpenCV can decode.
 
+        The video's frame rate is the clip's ``fps`` unless given. Frames are decoded
+        when read, by seeking from the first.
+
         Parameters
         ----------
         path : str or Path
-            The video file; its frame rate is the clip's ``fps`` unless given.
+            The video file.
         %(color_metadata_clip)s
         """
         source = VideoSource(path, color=color)

@@ -65,6 +65,16 @@ def _check_color(color, choices):
         raise ValueError(f"color must be {names}, got {color!r}.")
 
 
+def _media_path(path, color, what, exists):
+    """``path`` as a Path, once ``exists(path)`` (``Path.is_dir`` or ``Path.is_file``)
+    holds and ``color`` is a layout the file sources read; ``what`` names it in errors."""
+    path = Path(path)
+    if not exists(path):
+        raise FileNotFoundError(f"{what} {path} does not exist.")
+    _check_color(color, ("auto", "rgb", "grey"))
+    return path
+
+
 def _check_indices(indices, n, owner):
     if indices is None:
         return np.arange(n)
@@ -175,10 +185,7 @@ class FolderSource(FrameSource):
     """
 
     def __init__(self, path, color="auto"):
-        path = Path(path)
-        if not path.is_dir():
-            raise FileNotFoundError(f"Clip folder {path} does not exist.")
-        _check_color(color, ("auto", "rgb", "grey"))
+        path = _media_path(path, color, "Clip folder", Path.is_dir)
         numbered = {}
         for entry in os.scandir(path):
             if not entry.is_file() or not entry.name.lower().endswith(IMAGE_EXTENSIONS):
@@ -251,10 +258,7 @@ class VideoSource(FrameSource):
     """
 
     def __init__(self, path, color="auto"):
-        path = Path(path)
-        if not path.is_file():
-            raise FileNotFoundError(f"Video file {path} does not exist.")
-        _check_color(color, ("auto", "rgb", "grey"))
+        path = _media_path(path, color, "Video file", Path.is_file)
         capture = cv2.VideoCapture(str(path))
         try:
             if not capture.isOpened():

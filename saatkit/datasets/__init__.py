@@ -19,6 +19,7 @@ from ._expression_images import load_expression_images
 from ._megc2019 import load_megc2019
 from ._samm import load_samm
 from ._smic import load_smic
+from ._styled_faces import make_styled_faces
 from .synthetic import make_synthetic_expressions, make_synthetic_megc2019, synthetic_landmarks
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "load_megc2019",
     "load_samm",
     "load_smic",
+    "make_styled_faces",
     "make_synthetic_expressions",
     "make_synthetic_megc2019",
     "synthetic_landmarks",

@@ -2,39 +2,22 @@
 
 from ._coded import CodedDatabase
 
-CASME2_FPS = 200
-CASME2_CODING_FILE = "CASME2-coding-20140508.xlsx"
-_COLUMNS = (
-    "Subject",
-    "Filename",
-    "OnsetFrame",
-    "ApexFrame",
-    "OffsetFrame",
-    "Estimated Emotion",
-)
-
-# MEGC 2019: disgust and repression are negative; others, sadness and fear are dropped.
-CASME2_MEGC_MAP = {"disgust": 0, "repression": 0, "happiness": 1, "surprise": 2}
-# The usual 5-class CASME II protocol (sadness and fear, 9 clips, are dropped).
-CASME2_CLASSES = ("disgust", "happiness", "others", "repression", "surprise")
-# Every emotion of the coding file; another one is a misspelling, reported by row.
-CASME2_EMOTIONS = frozenset({*CASME2_CLASSES, "sadness", "fear"})
-
-
 CASME2 = CodedDatabase(
     key="casme2",
     title="CASME II",
-    fps=CASME2_FPS,
-    coding_file=CASME2_CODING_FILE,
-    columns=_COLUMNS,
-    sheet=0,
-    subject_digits=2,
-    folder_prefix="sub",
-    megc_map=CASME2_MEGC_MAP,
-    classes=CASME2_CLASSES,
-    emotions=CASME2_EMOTIONS,
     kind="micro-expression clips",
+    fps=200,
     layout="sub01, sub02, ... (CASME2_RAW_selected or Cropped)",
+    folder_prefix="sub",
+    subject_digits=2,
+    coding_file="CASME2-coding-20140508.xlsx",
+    sheet=0,
+    columns=("Subject", "Filename", "OnsetFrame", "ApexFrame", "OffsetFrame", "Estimated Emotion"),
+    # MEGC 2019: disgust and repression are negative; others, sadness and fear are dropped.
+    megc_map={"disgust": 0, "repression": 0, "happiness": 1, "surprise": 2},
+    # The usual 5-class CASME II protocol (sadness and fear, 9 clips, are dropped).
+    classes=("disgust", "happiness", "others", "repression", "surprise"),
+    unclassed=("sadness", "fear"),
 )
 
 

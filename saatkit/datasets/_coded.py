@@ -27,22 +27,29 @@ class CodedDatabase:
 
     ``subject_digits`` is the width of a subject number, ``folder_prefix`` what comes
     before it in a subject folder's name (``sub01``: "sub"; ``006``: none); ``layout``
-    shows the expected folders in the error message of a wrong root.
+    shows the expected folders in the error message of a wrong root. ``unclassed`` are
+    the coding file's emotions that no class of ``classes`` takes; an emotion outside
+    :attr:`emotions` is a misspelling, reported by row.
     """
 
     key: str
     title: str
+    kind: str
     fps: int
-    coding_file: str
-    columns: tuple
-    sheet: object
-    subject_digits: int
+    layout: str
     folder_prefix: str
+    subject_digits: int
+    coding_file: str
+    sheet: object
+    columns: tuple
     megc_map: dict
     classes: tuple
-    emotions: frozenset
-    kind: str
-    layout: str
+    unclassed: tuple
+
+    @property
+    def emotions(self):
+        """Every emotion of the coding file."""
+        return frozenset({*self.classes, *self.unclassed})
 
     def entries(self, root, annotations):
         """One unlabelled entry per row of the coding sheet, in the sheet's order."""

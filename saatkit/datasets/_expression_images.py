@@ -139,6 +139,34 @@ def _read_images(files, size):
     return images
 
 
+def _mapped_items(items, listed, mapping, path):
+    """The (file, class name, label) of the images whose class maps to a MEGC class, with
+    their listed neutral partners; warns about classes the mapping does not name."""
+    kept, unmapped, kept_listed = [], Counter(), []
+    for k, (file, name) in enumerate(items):
+        key = _class_key(name)
+        if key not in mapping:
+            unmapped[name] += 1
+        elif mapping[key] is not None:
+            kept.append((file, name, mapping[key]))
+            kept_listed.append(listed[k] if listed is not None else None)
+    if unmapped:
+        # stacklevel 3: the warning points at the caller of load_expression_images.
+        warnings.warn(
+            f"Dropped images of classes that class_map does not name: "
+            f"{', '.join(f'{k} ({n})' for k, n in sorted(unmapped.items()))}.",
+            UserWarning,
+            stacklevel=3,
+        )
+    if not kept:
+        found = sorted({name for _, name in items})
+        raise ValueError(
+            f"No image of {path} has a class mapped to {list(MEGC_CLASSES)}; classes found: "
+            f"{found or 'none'}."
+        )
+    return kept, kept_listed
+
+
 def load_expression_images(root, output_size=(64, 64), class_map=None, return_neutral=False):
     """Load a facial-expression image set with its classes mapped to the MEGC classes.
 
@@ -211,28 +239,7 @@ def load_expression_images(root, output_size=(64, 64), class_map=None, return_ne
         raise TypeError(f"return_neutral must be True or False, got {return_neutral!r}.")
     items, listed = _csv_items(path) if path.is_file() else (_folder_items(path), None)
 
-    kept, unmapped, kept_listed = [], Counter(), []
-    for k, (file, name) in enumerate(items):
-        key = _class_key(name)
-        if key not in mapping:
-            unmapped[name] += 1
-        elif mapping[key] is not None:
-            kept.append((file, name, mapping[key]))
-            kept_listed.append(listed[k] if listed is not None else None)
-    if unmapped:
-        warnings.warn(
-            f"Dropped images of classes that class_map does not name: "
-            f"{', '.join(f'{k} ({n})' for k, n in sorted(unmapped.items()))}.",
-            UserWarning,
-            stacklevel=2,
-        )
-    if not kept:
-        found = sorted({name for _, name in items})
-        raise ValueError(
-            f"No image of {path} has a class mapped to {list(MEGC_CLASSES)}; classes found: "
-            f"{found or 'none'}."
-        )
-
+    kept, kept_listed = _mapped_items(items, listed, mapping, path)
     images = _read_images([file for file, _, _ in kept], size)
     frame = pd.DataFrame(
         {

@@ -2,47 +2,32 @@
 
 from ._coded import CodedDatabase
 
-SAMM_FPS = 200
-SAMM_CODING_FILE = "SAMM_Micro_FACS_Codes_v2.xlsx"
-SAMM_SHEET = "MICRO_ONLY"
-_COLUMNS = (
-    "Subject",
-    "Filename",
-    "Onset Frame",
-    "Apex Frame",
-    "Offset Frame",
-    "Estimated Emotion",
-)
-
-# MEGC 2019: the five negative emotions are one class; "Other" is dropped.
-SAMM_MEGC_MAP = {
-    "anger": 0,
-    "contempt": 0,
-    "disgust": 0,
-    "fear": 0,
-    "sadness": 0,
-    "happiness": 1,
-    "surprise": 2,
-}
-SAMM_CLASSES = ("anger", "contempt", "disgust", "fear", "happiness", "sadness", "surprise")
-# Every emotion of the coding file; another one is a misspelling, reported by row.
-SAMM_EMOTIONS = frozenset({*SAMM_CLASSES, "other"})
-
-
 SAMM = CodedDatabase(
     key="samm",
     title="SAMM",
-    fps=SAMM_FPS,
-    coding_file=SAMM_CODING_FILE,
-    columns=_COLUMNS,
-    sheet=SAMM_SHEET,
-    subject_digits=3,
-    folder_prefix="",
-    megc_map=SAMM_MEGC_MAP,
-    classes=SAMM_CLASSES,
-    emotions=SAMM_EMOTIONS,
     kind="micro-movement clips",
+    fps=200,
     layout="006, 007, ... (frames 006/006_1_2/006_05562.jpg)",
+    folder_prefix="",
+    subject_digits=3,
+    coding_file="SAMM_Micro_FACS_Codes_v2.xlsx",
+    sheet="MICRO_ONLY",
+    columns=(
+        "Subject",
+        "Filename",
+        "Onset Frame",
+        "Apex Frame",
+        "Offset Frame",
+        "Estimated Emotion",
+    ),
+    # MEGC 2019: the five negative emotions are one class; "Other" is dropped.
+    megc_map={
+        **dict.fromkeys(("anger", "contempt", "disgust", "fear", "sadness"), 0),
+        "happiness": 1,
+        "surprise": 2,
+    },
+    classes=("anger", "contempt", "disgust", "fear", "happiness", "sadness", "surprise"),
+    unclassed=("other",),
 )
 
 

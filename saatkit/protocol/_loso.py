@@ -4,7 +4,6 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.model_selection import LeaveOneGroupOut
-from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import column_or_1d
 from tqdm.auto import tqdm
 
@@ -22,11 +21,21 @@ _DATA = """estimator : estimator
         Classes."""
 
 
+def _rows(X, indices):
+    """The samples ``indices`` of ``X``: a list (of clips), an array, a sparse matrix or a
+    DataFrame, as the same kind of container."""
+    if hasattr(X, "iloc"):
+        return X.iloc[indices]
+    if hasattr(X, "shape"):
+        return X[indices]
+    return [X[i] for i in indices]
+
+
 def _fit_predict(estimator, X, y, train, test, n_threads):
     with thread_limit(n_threads):
         model = clone(estimator)
-        model.fit(_safe_indexing(X, train), y[train])
-        return np.asarray(model.predict(_safe_indexing(X, test)))
+        model.fit(_rows(X, train), y[train])
+        return np.asarray(model.predict(_rows(X, test)))
 
 
 def _clip_attribute(X, attribute, what):
@@ -140,6 +149,42 @@ def evaluate_loso(
         raise ValueError(
             f"X, y and groups must have the same length, got {n}, {len(y)} and {len(groups)}."
         )
+    database, subjects, names = _describe_samples(X, groups, database, subjects, names)
+    if len(np.unique(groups)) < 2:
+        raise ValueError("groups must hold at least two subjects for leave-one-subject-out.")
+    # One fold per group, in sorted group order: fold k of a checkpoint is always the
+    # same subject.
+    folds = list(LeaveOneGroupOut().split(X, y, groups))
+    store = None
+    if checkpoint is not None:
+        store = Checkpoint(checkpoint, _fingerprint(estimator, X, y, groups))
+    y_pred = _pooled_predictions(
+        estimator,
+        X,
+        y,
+        folds,
+        store,
+        n_jobs=n_jobs,
+        n_threads=n_threads,
+        progress=progress,
+        verbose=verbose,
+    )
+    return LOSOResult(
+        y_true=y,
+        y_pred=y_pred,
+        groups=groups,
+        database=np.asarray(database).astype(str),
+        subjects=np.asarray(subjects).astype(str),
+        names=np.asarray(names).astype(str),
+        labels=labels,
+        target_names=target_names,
+    )
+
+
+def _describe_samples(X, groups, database, subjects, names):
+    """Database, subject and clip name of each sample: as given, else from the clips,
+    else defaults (one database "all", the groups, the sample index)."""
+    n = len(X)
     clips = n > 0 and isinstance(X[0], Clip)
     if database is None:
         database = _clip_attribute(X, "database", "database") if clips else np.full(n, "all")
@@ -150,16 +195,13 @@ def evaluate_loso(
     for label, values in (("database", database), ("subjects", subjects), ("names", names)):
         if len(values) != n:
             raise ValueError(f"{label} has {len(values)} entries, expected {n}.")
-    if len(np.unique(groups)) < 2:
-        raise ValueError("groups must hold at least two subjects for leave-one-subject-out.")
-    # One fold per group, in sorted group order: fold k of a checkpoint is always the
-    # same subject.
-    folds = list(LeaveOneGroupOut().split(X, y, groups))
+    return database, subjects, names
 
-    store = None
-    if checkpoint is not None:
-        store = Checkpoint(checkpoint, _fingerprint(estimator, X, y, groups))
-    y_pred = np.empty(n, dtype=y.dtype)
+
+def _pooled_predictions(estimator, X, y, folds, store, *, n_jobs, n_threads, progress, verbose):
+    """Each sample's prediction by the fold that holds it out: read from the checkpoint
+    ``store`` where a fold is saved there, else fitted (and saved as it finishes)."""
+    y_pred = np.empty(len(y), dtype=y.dtype)
     todo = []
     for k, (_, test) in enumerate(folds):
         saved = store.load(k, test, y.dtype) if store is not None else None
@@ -187,17 +229,7 @@ def evaluate_loso(
             if store is not None:
                 store.save(k, test, fold_pred)
             bar.update()
-
-    return LOSOResult(
-        y_true=y,
-        y_pred=y_pred,
-        groups=groups,
-        database=np.asarray(database).astype(str),
-        subjects=np.asarray(subjects).astype(str),
-        names=np.asarray(names).astype(str),
-        labels=labels,
-        target_names=target_names,
-    )
+    return y_pred
 
 
 @Substitution(data=_DATA)

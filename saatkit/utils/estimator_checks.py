@@ -87,6 +87,30 @@ def _assert_same(a, b, what, exact=False):
     _compare(_snapshot(a), _snapshot(b), what, exact)
 
 
+def _assert_same_outputs(tested, X_tested, reference, X_reference, what):
+    """Each output method of ``tested`` on ``X_tested`` gives what ``reference`` gives
+    on ``X_reference``."""
+    for method in _methods(tested):
+        _assert_same(
+            getattr(tested, method)(X_tested),
+            getattr(reference, method)(X_reference),
+            f"{method} {what}",
+        )
+
+
+def _assert_parts_unchanged(estimator, X, parts, what):
+    """Each output method gives the samples of each index array of ``parts``, passed
+    alone, what it gives them among all of ``X``; ``what`` may name the ``{part}``."""
+    for method in _methods(estimator):
+        full = getattr(estimator, method)(X)
+        for part in parts:
+            _assert_same(
+                getattr(estimator, method)(_take(X, part)),
+                _take(full, part),
+                f"{method} {what.format(part=part.tolist())}",
+            )
+
+
 def _fingerprint(estimator):
     """A hash of each attribute of ``estimator``, torch modules by their weights."""
     prints = {}
@@ -177,40 +201,22 @@ def check_sample_order_invariance(estimator, X, y=None):
     """Each output method gives every sample the same output whatever the order."""
     estimator = _fit(clone(estimator), X, y)
     order = np.arange(len(X))[::-1]
-    for method in _methods(estimator):
-        full = getattr(estimator, method)(X)
-        _assert_same(
-            getattr(estimator, method)(_take(X, order)),
-            _take(full, order),
-            f"{method} on the samples in reverse order",
-        )
+    _assert_parts_unchanged(estimator, X, [order], "on the samples in reverse order")
 
 
 def check_subset_invariance(estimator, X, y=None):
     """Each output method gives a sample the same output whatever samples come along."""
     estimator = _fit(clone(estimator), X, y)
     half = max(1, len(X) // 2)
-    for method in _methods(estimator):
-        full = getattr(estimator, method)(X)
-        for part in (np.arange(half), np.arange(half, len(X))):
-            if len(part):
-                _assert_same(
-                    getattr(estimator, method)(_take(X, part)),
-                    _take(full, part),
-                    f"{method} on the subset {part.tolist()}",
-                )
+    parts = [part for part in (np.arange(half), np.arange(half, len(X))) if len(part)]
+    _assert_parts_unchanged(estimator, X, parts, "on the subset {part}")
 
 
 def check_pickle_round_trip(estimator, X, y=None):
     """A pickled and unpickled fitted estimator gives the same outputs."""
     estimator = _fit(clone(estimator), X, y)
     again = pickle.loads(pickle.dumps(estimator))
-    for method in _methods(estimator):
-        _assert_same(
-            getattr(again, method)(X),
-            getattr(estimator, method)(X),
-            f"{method} after a pickle round trip",
-        )
+    _assert_same_outputs(again, X, estimator, X, "after a pickle round trip")
 
 
 def check_not_fitted_error(estimator, X, y=None):
@@ -230,12 +236,9 @@ def check_not_fitted_error(estimator, X, y=None):
             raise AssertionError(f"{method} before fit did not raise NotFittedError")
         return
     fitted = _fit(clone(estimator), X, y)
-    for method in _methods(unfitted):
-        _assert_same(
-            getattr(unfitted, method)(X),
-            getattr(fitted, method)(X),
-            f"{method} of a stateless estimator, unfitted against fitted",
-        )
+    _assert_same_outputs(
+        unfitted, X, fitted, X, "of a stateless estimator, unfitted against fitted"
+    )
 
 
 def check_read_only_input(estimator, X, y=None):
@@ -243,12 +246,7 @@ def check_read_only_input(estimator, X, y=None):
     fitted = _fit(clone(estimator), X, y)
     locked = _read_only(X)
     on_locked = _fit(clone(estimator), locked, y)
-    for method in _methods(fitted):
-        _assert_same(
-            getattr(on_locked, method)(locked),
-            getattr(fitted, method)(X),
-            f"{method} on read-only input",
-        )
+    _assert_same_outputs(on_locked, locked, fitted, X, "on read-only input")
 
 
 CHECKS = (

@@ -22,7 +22,7 @@ from saatkit.datasets import (
     load_casme2,
     load_megc2019,
 )
-from saatkit.datasets._casme2 import CASME2_CLASSES, CASME2_EMOTIONS
+from saatkit.datasets._casme2 import CASME2
 from saatkit.datasets._megc2019 import megc2019_clip_list
 
 JPG = cv2.imencode(".jpg", np.full((8, 8, 3), 128, np.uint8))[1].tobytes()
@@ -91,7 +91,7 @@ def test_a_misspelled_emotion_is_reported_with_its_row(tmp_path):
 @settings(max_examples=15, deadline=None)
 @given(
     emotions=st.lists(
-        st.sampled_from(sorted(CASME2_EMOTIONS) + ["hapiness", "Surprise ", "disgusted", "?"]),
+        st.sampled_from(sorted(CASME2.emotions) + ["hapiness", "Surprise ", "disgusted", "?"]),
         min_size=1,
         max_size=8,
     )
@@ -114,8 +114,8 @@ def test_every_coding_row_loads_or_is_reported_with_its_row(emotions):
                 loaded = set()
     told = " ".join(str(w.message) for w in caught if w.category is AnnotationWarning)
     for i, emotion in enumerate(emotions):
-        name, known = f"EP{i:02d}_01", emotion.strip().lower() in CASME2_EMOTIONS
-        if emotion.strip().lower() in CASME2_CLASSES:
+        name, known = f"EP{i:02d}_01", emotion.strip().lower() in CASME2.emotions
+        if emotion.strip().lower() in CASME2.classes:
             assert name in loaded
         elif not known:
             assert name not in loaded and f"coding.csv row {i + 2}" in told

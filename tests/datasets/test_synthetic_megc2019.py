@@ -6,6 +6,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from fake_databases import FRAME_COLUMNS
 
 from saatkit.datasets import Clip, make_synthetic_megc2019, synthetic_landmarks
 from saatkit.datasets.synthetic._scene import neutral_scene
@@ -48,23 +49,8 @@ def test_counts_subjects_and_format(data):
 
 def test_frame_table_matches_clips(data):
     frame = data.frame
-    for column in (
-        "database",
-        "subject",
-        "name",
-        "label",
-        "emotion",
-        "onset",
-        "apex",
-        "offset",
-        "n_frames",
-        "path",
-        "action_units",
-        "peak",
-        "fps",
-        "style",
-    ):
-        assert column in frame
+    columns = FRAME_COLUMNS | {"action_units", "peak", "fps", "style"}
+    assert not columns - set(frame.columns)
     np.testing.assert_array_equal(frame["label"].to_numpy(), data.y)
     for clip, row in zip(data.X, frame.itertuples()):
         assert clip.onset < clip.apex < clip.offset < len(clip) == row.n_frames <= 10

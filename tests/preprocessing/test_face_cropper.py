@@ -14,8 +14,8 @@ from saatkit.preprocessing import (
     FaceTrackingWarning,
     NoFaceError,
     _face_cropper,
+    detect_faces,
 )
-from saatkit.preprocessing._face_models import detect_faces
 
 # Eyes, nose and mouth of skimage's astronaut (x0, y0, x1, y1): every crop must hold them.
 ASTRONAUT_FACE = (185, 80, 262, 165)

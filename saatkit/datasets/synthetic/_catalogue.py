@@ -9,89 +9,31 @@ SMIC's single negative class), so the databases differ in what their classes loo
 as well as in their recording style.
 """
 
+from collections import Counter
+
 import numpy as np
 
+from .._megc2019 import megc2019_clip_list
 from ._motion import combine_action_units, subject_signature
 
 DATABASES = ("smic", "casme2", "samm")
 
-# Clips per subject per class (negative, positive, surprise) in the MEGC 2019 composite.
-SUBJECT_CLIPS = {
-    "smic": {
-        "s01": (3, 2, 1),
-        "s02": (0, 1, 5),
-        "s03": (22, 11, 6),
-        "s04": (10, 4, 5),
-        "s05": (1, 0, 1),
-        "s06": (2, 0, 2),
-        "s08": (9, 4, 0),
-        "s09": (0, 1, 3),
-        "s11": (3, 3, 1),
-        "s12": (0, 8, 1),
-        "s13": (0, 10, 0),
-        "s14": (3, 2, 5),
-        "s15": (1, 1, 2),
-        "s18": (2, 0, 5),
-        "s19": (0, 1, 1),
-        "s20": (14, 3, 5),
-    },
-    "casme2": {
-        "sub01": (2, 1, 0),
-        "sub02": (5, 1, 3),
-        "sub03": (4, 0, 1),
-        "sub04": (2, 0, 0),
-        "sub05": (0, 1, 5),
-        "sub06": (1, 1, 2),
-        "sub07": (5, 0, 0),
-        "sub08": (1, 0, 0),
-        "sub09": (5, 5, 0),
-        "sub11": (4, 0, 0),
-        "sub12": (5, 2, 4),
-        "sub13": (0, 2, 0),
-        "sub14": (0, 3, 0),
-        "sub15": (1, 1, 1),
-        "sub16": (1, 2, 0),
-        "sub17": (23, 7, 1),
-        "sub19": (3, 3, 5),
-        "sub20": (2, 0, 0),
-        "sub21": (1, 0, 0),
-        "sub22": (2, 0, 0),
-        "sub23": (7, 1, 0),
-        "sub24": (2, 0, 1),
-        "sub25": (3, 0, 2),
-        "sub26": (9, 2, 0),
-    },
-    "samm": {
-        "006": (9, 0, 2),
-        "007": (1, 5, 2),
-        "009": (3, 0, 1),
-        "010": (4, 0, 0),
-        "011": (13, 7, 0),
-        "012": (2, 0, 1),
-        "013": (6, 0, 0),
-        "014": (2, 7, 1),
-        "015": (2, 0, 1),
-        "016": (2, 1, 2),
-        "017": (3, 0, 1),
-        "018": (2, 0, 1),
-        "019": (0, 1, 0),
-        "020": (2, 2, 0),
-        "021": (2, 0, 0),
-        "022": (3, 2, 0),
-        "023": (1, 0, 0),
-        "024": (1, 0, 0),
-        "026": (9, 0, 0),
-        "028": (1, 0, 2),
-        "030": (3, 0, 0),
-        "031": (1, 0, 0),
-        "032": (4, 0, 0),
-        "033": (4, 1, 0),
-        "034": (3, 0, 0),
-        "035": (7, 0, 1),
-        "036": (1, 0, 0),
-        "037": (1, 0, 0),
-    },
-}
+
+def _subject_clips():
+    """Clips per subject per class (negative, positive, surprise), counted from the
+    official MEGC 2019 list shipped with saatkit; subjects in sorted order, so that the
+    first ones are those ``subjects_per_database`` keeps."""
+    table = megc2019_clip_list()
+    counts = Counter(zip(table["subject"], table["label"]))
+    clips = {database: {} for database in DATABASES}
+    for subject in sorted(set(table["subject"])):
+        database, name = subject.split("/", 1)
+        clips[database][name] = tuple(counts[subject, label] for label in (0, 1, 2))
+    return clips
+
+
+SUBJECT_CLIPS = _subject_clips()
+"""dict: database -> {subject: clips per class} of the MEGC 2019 composite."""
 
 # Appearance range of each database's subjects (``POPULATIONS`` of the renderer): CASME
 # II's participants come from one population, SMIC's from three, SAMM's from thirteen.
@@ -179,19 +121,12 @@ MACRO_PEAK = (0.10, 0.25)
 
 
 def check_catalogue():
-    """Check the subject table against the MEGC 2019 totals (fails on a typo).
-
-    Subjects must be listed in sorted order, each with a clip, so that the first ones
-    are those ``subjects_per_database`` keeps.
-    """
+    """Check the subject table against the MEGC 2019 totals (fails if the shipped
+    official list is damaged)."""
     totals = {"smic": (70, 51, 43), "casme2": (88, 32, 25), "samm": (92, 26, 15)}
     for database, table in SUBJECT_CLIPS.items():
         counts = tuple(int(v) for v in np.sum(list(table.values()), axis=0))
-        if (
-            counts != totals[database]
-            or min(sum(c) for c in table.values()) < 1
-            or list(table) != sorted(table)
-        ):
+        if counts != totals[database]:
             raise AssertionError(
                 f"SUBJECT_CLIPS[{database!r}] gives {counts} clips of subjects {list(table)}."
             )

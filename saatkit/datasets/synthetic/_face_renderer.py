@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from ._canvas import _SUPERSAMPLE, _mask, _noise, _paint, _smooth_curve
+from ._hair import draw_back_hair, draw_fringe
 from ._identity import LEFT_EYE, RIGHT_EYE
 
 
@@ -150,36 +151,9 @@ def _draw_body(d):
     return _mask(d.shape, polys=[d.pts([[-0.62, 0.9], [0.62, 0.9], [0.7, 1.6], [-0.7, 1.6]])])
 
 
-def _draw_hair_and_skin(d):
-    """Hair behind the head, ears, textured skin, folds, hairline. Returns the masks of
-    the face skin and of everything on the head."""
+def _draw_skin(d):
+    """Ears, textured and blushed face skin, nasolabial folds. Returns the skin's mask."""
     p, lm, unit, rng = d.p, d.lm, d.unit, d.rng
-    vol = p["hair_volume"]
-    back = _smooth_curve(
-        np.array(
-            [
-                [-1.0, 0.2],
-                [-1.1 - vol, -0.5],
-                [-0.9 - vol, -1.4],
-                [0, -1.85 - vol],
-                [0.9 + vol, -1.4],
-                [1.1 + vol, -0.5],
-                [1.0, 0.2],
-            ]
-        ),
-        n=12,
-    )
-    if p["long_hair"]:
-        back = np.vstack([back, [[1.15 + vol, 1.9], [-1.15 - vol, 1.9]]])
-    hair_mask = _mask(d.shape, polys=[d.pts(back)])
-    # Strands: noise stretched along y.
-    strands = 1 + 0.12 * cv2.GaussianBlur(
-        rng.standard_normal(d.shape).astype(np.float32), (0, 0), sigmaX=0.6, sigmaY=3.0
-    )
-    hair = p["hair"] * strands[..., None]
-    _paint(d.img, hair_mask, 0)
-    d.img += hair_mask[..., None] * hair
-
     for side in (-1, 1):
         ear = d.ellipse((side * (p["jaw_half_width"] + 0.03), lm[0, 1] + 0.28), (0.13, 0.3))
         _paint(d.img, _mask(d.shape, ellipses=[ear]), p["skin"] * 0.9)
@@ -206,30 +180,15 @@ def _draw_hair_and_skin(d):
             [side * 0.62, lm[48, 1] + 0.2],
         ]
         _paint(d.img, d.blurred_line(fold, 0.03, 0.02), p["skin"] * 0.7, 0.6)
+    return face_mask
 
-    lh = p["hairline"]
-    fringe = _smooth_curve(
-        np.array(
-            [
-                [-1.3, 0.0],
-                [-1.15, -0.5],
-                [-0.75, lh + 0.05],
-                [0, lh],
-                [0.75, lh + 0.05],
-                [1.15, -0.5],
-                [1.3, 0.0],
-                [1.4, -1.0],
-                [0, -2.0 - vol],
-                [-1.4, -1.0],
-            ]
-        ),
-        n=10,
-        closed=True,
-    )
-    front = _mask(d.shape, polys=[d.pts(fringe)]) * face_mask
-    front = cv2.GaussianBlur(front, (0, 0), 0.015 * unit)
-    _paint(d.img, front, 0)
-    d.img += front[..., None] * hair
+
+def _draw_hair_and_skin(d):
+    """Hair behind the head, ears, textured skin, folds, hairline. Returns the masks of
+    the face skin and of everything on the head."""
+    hair_mask, hair = draw_back_hair(d)
+    face_mask = _draw_skin(d)
+    front = draw_fringe(d, face_mask, hair)
     return face_mask, np.clip(face_mask + hair_mask + front, 0, 1)
 
 

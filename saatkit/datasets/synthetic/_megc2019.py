@@ -308,77 +308,84 @@ def make_synthetic_megc2019(
     seed = _seed(random_state)
     clips, rows = [], []
     for database in _check_databases(databases):
-        db_index = DATABASES.index(database)
         style = styles.get(database, database)
-        fps_native = STYLES[database].fps
-        n_in_database = 0
-        # SUBJECT_CLIPS lists subjects in sorted order, and a subject's clips are numbered
-        # after those of the subjects before it: the first ones are the same in a subset.
-        subjects = list(SUBJECT_CLIPS[database].items())[:n_subjects]
-        for subject_index, (subject, counts) in enumerate(subjects):
-            identity = (seed, MICRO_IDENTITY, db_index, subject_index)
-            behaviour = SubjectStyle(
-                np.random.default_rng([seed, SUBJECT, db_index, subject_index]),
-                ACTS[database],
-                peak_range,
-            )
-            counters = {}
-            for label in (0, 1, 2):
-                for _ in range(counts[label]):
-                    # Numbered within the database, so a subset of databases holds the
-                    # same clips as the whole composite.
-                    clip_id = (db_index, subject_index, n_in_database)
-                    n_in_database += 1
-                    rng = np.random.default_rng([seed, CLIP, *clip_id])
-                    emotion, units, displacement, peak, wrinkles = behaviour.act(rng, label)
-                    fps, n_frames, onset, apex, offset = _timing(rng, fps_native, max_frames)
-                    spec = ClipSpec(
-                        identity=identity,
-                        population=POPULATION[database],
-                        style=style,
-                        scale=scale,
-                        fps=fps,
-                        n_frames=n_frames,
-                        onset=onset,
-                        apex=apex,
-                        offset=offset,
-                        expression=tuple(np.round(displacement.ravel(), 6).tolist()),
-                        peak=round(peak, 6),
-                        wrinkles=wrinkles,
-                        nuisance=(seed, NUISANCE, *clip_id),
-                        first_frame=int(rng.integers(1, 10000)),
-                    )
-                    name = _clip_name(database, subject, label, counters, rng)
-                    group = f"{database}/{subject}"
-                    clip = Clip(
-                        SyntheticSource(spec),
-                        database=database,
-                        subject=group,
-                        name=name,
-                        fps=fps,
-                        onset=onset,
-                        apex=apex,
-                        offset=offset,
-                    )
-                    numbers_ = clip.frame_numbers
-                    clips.append(clip)
-                    rows.append(
-                        {
-                            "database": database,
-                            "subject": group,
-                            "name": name,
-                            "label": label,
-                            "emotion": emotion,
-                            "onset": int(numbers_[onset]),
-                            "apex": int(numbers_[apex]),
-                            "offset": int(numbers_[offset]),
-                            "n_frames": n_frames,
-                            "path": "",
-                            "note": "",
-                            "action_units": units,
-                            "peak": round(peak, 6),
-                            "fps": fps,
-                            "style": style,
-                        }
-                    )
+        settings = dict(style=style, scale=scale, max_frames=max_frames, peak_range=peak_range)
+        for clip, row in _database_clips(database, seed, n_subjects, **settings):
+            clips.append(clip)
+            rows.append(row)
     return _as_bunch(clips, rows, _megc_descr(intensity, peak_range))
+
+
+def _database_clips(database, seed, n_subjects, *, style, scale, max_frames, peak_range):
+    """Yield the clips of one database with their table rows, in the composite's order."""
+    db_index = DATABASES.index(database)
+    n_in_database = 0
+    # SUBJECT_CLIPS lists subjects in sorted order, and a subject's clips are numbered
+    # after those of the subjects before it: the first ones are the same in a subset.
+    subjects = list(SUBJECT_CLIPS[database].items())[:n_subjects]
+    for subject_index, (subject, counts) in enumerate(subjects):
+        identity = (seed, MICRO_IDENTITY, db_index, subject_index)
+        behaviour = SubjectStyle(
+            np.random.default_rng([seed, SUBJECT, db_index, subject_index]),
+            ACTS[database],
+            peak_range,
+        )
+        counters = {}
+        for label in (0, 1, 2):
+            for _ in range(counts[label]):
+                # Numbered within the database, so a subset of databases holds the
+                # same clips as the whole composite.
+                clip_id = (db_index, subject_index, n_in_database)
+                n_in_database += 1
+                rng = np.random.default_rng([seed, CLIP, *clip_id])
+                emotion, units, displacement, peak, wrinkles = behaviour.act(rng, label)
+                fps, n_frames, onset, apex, offset = _timing(rng, STYLES[database].fps, max_frames)
+                spec = ClipSpec(
+                    identity=identity,
+                    population=POPULATION[database],
+                    style=style,
+                    scale=scale,
+                    fps=fps,
+                    n_frames=n_frames,
+                    onset=onset,
+                    apex=apex,
+                    offset=offset,
+                    expression=tuple(np.round(displacement.ravel(), 6).tolist()),
+                    peak=round(peak, 6),
+                    wrinkles=wrinkles,
+                    nuisance=(seed, NUISANCE, *clip_id),
+                    first_frame=int(rng.integers(1, 10000)),
+                )
+                clip = Clip(
+                    SyntheticSource(spec),
+                    database=database,
+                    subject=f"{database}/{subject}",
+                    name=_clip_name(database, subject, label, counters, rng),
+                    fps=fps,
+                    onset=onset,
+                    apex=apex,
+                    offset=offset,
+                )
+                yield clip, _table_row(clip, spec, label, emotion, units)
+
+
+def _table_row(clip, spec, label, emotion, units):
+    """The ``frame`` row of a synthetic clip: ground truth as frame numbers."""
+    numbers_ = clip.frame_numbers
+    return {
+        "database": clip.database,
+        "subject": clip.subject,
+        "name": clip.name,
+        "label": label,
+        "emotion": emotion,
+        "onset": int(numbers_[clip.onset]),
+        "apex": int(numbers_[clip.apex]),
+        "offset": int(numbers_[clip.offset]),
+        "n_frames": spec.n_frames,
+        "path": "",
+        "note": "",
+        "action_units": units,
+        "peak": spec.peak,
+        "fps": spec.fps,
+        "style": spec.style,
+    }

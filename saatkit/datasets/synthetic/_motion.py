@@ -25,143 +25,32 @@ displacement is smooth and small, so they converge fast). The true landmarks of 
 are the forward model applied to the neutral landmarks.
 """
 
+import csv
+import io
+from importlib import resources
+
 import cv2
 import numpy as np
 
 from ._identity import _MIRROR, N_LANDMARKS
 
-# Action units as landmark displacements in face coordinates (IOD units), given for the
-# image-left half and the midline as (outward, down): outward is away from the midline.
-# The image-right half mirrors them. Largest entry 1 = the AU's own full amplitude.
-_AU_TABLE = {
-    "AU1": {21: (-0.1, -1.0), 20: (-0.05, -0.75), 19: (0, -0.4), 18: (0, -0.15)},
-    "AU2": {
-        17: (0.05, -1.0),
-        18: (0, -0.9),
-        19: (0, -0.6),
-        20: (0, -0.3),
-        21: (0, -0.1),
-        37: (0, -0.1),
-        38: (0, -0.08),
-    },
-    "AU4": {
-        21: (-0.5, 0.8),
-        20: (-0.35, 0.8),
-        19: (-0.2, 0.6),
-        18: (-0.1, 0.4),
-        17: (0, 0.2),
-        37: (0, 0.12),
-        38: (0, 0.15),
-        27: (0, 0.1),
-    },
-    "AU6": {
-        40: (0, -0.35),
-        41: (0, -0.4),
-        36: (0.05, -0.15),
-        1: (0, -0.15),
-        2: (0, -0.15),
-        17: (0, 0.15),
-        31: (0, -0.1),
-        48: (0, -0.1),
-    },
-    "AU7": {
-        40: (0, -0.35),
-        41: (0, -0.35),
-        37: (0, 0.1),
-        38: (0, 0.12),
-        39: (0.05, 0),
-        36: (-0.05, 0),
-    },
-    "AU9": {
-        31: (0.1, -0.6),
-        32: (0.05, -0.5),
-        33: (0, -0.45),
-        30: (0, -0.35),
-        29: (0, -0.25),
-        28: (0, -0.1),
-        50: (0, -0.35),
-        51: (0, -0.35),
-        49: (0, -0.25),
-        21: (-0.15, 0.3),
-        20: (0, 0.15),
-        39: (0, -0.1),
-        40: (0, -0.15),
-    },
-    "AU12": {
-        48: (0.55, -0.75),
-        60: (0.5, -0.7),
-        49: (0.25, -0.35),
-        59: (0.3, -0.35),
-        67: (0.15, -0.2),
-        61: (0.15, -0.2),
-        50: (0.1, -0.1),
-        58: (0.1, -0.15),
-        4: (0.05, -0.1),
-        5: (0.05, -0.05),
-    },
-    "AU14": {
-        48: (0.3, -0.2),
-        60: (0.25, -0.18),
-        49: (0.12, -0.05),
-        59: (0.12, -0.05),
-        51: (0, 0.1),
-        57: (0, -0.12),
-        4: (-0.1, 0),
-        5: (-0.08, 0),
-    },
-    "AU15": {
-        48: (0.1, 0.9),
-        60: (0.1, 0.8),
-        59: (0.05, 0.5),
-        49: (0.05, 0.45),
-        58: (0, 0.2),
-        67: (0, 0.3),
-        61: (0, 0.2),
-        5: (0, 0.1),
-    },
-    "AU17": {
-        57: (0, -0.6),
-        58: (0, -0.55),
-        59: (0, -0.35),
-        66: (0, -0.45),
-        67: (0, -0.4),
-        8: (0, -0.55),
-        7: (0, -0.45),
-        6: (0, -0.3),
-        5: (0, -0.1),
-        48: (0, 0.2),
-        50: (0, -0.15),
-        51: (0, -0.15),
-    },
-    "AU24": {
-        50: (0, 0.4),
-        51: (0, 0.45),
-        49: (0, 0.3),
-        61: (0, 0.1),
-        62: (0, 0.1),
-        57: (0, -0.5),
-        58: (0, -0.45),
-        59: (0, -0.3),
-        48: (-0.15, 0),
-        60: (-0.1, 0),
-    },
-    "AU26": {
-        8: (0, 1.0),
-        7: (0, 0.95),
-        6: (0, 0.8),
-        5: (0, 0.6),
-        4: (0, 0.4),
-        3: (0, 0.2),
-        2: (0, 0.08),
-        57: (0, 0.9),
-        58: (0, 0.85),
-        59: (0, 0.6),
-        66: (0, 0.85),
-        67: (0, 0.8),
-        48: (0, 0.3),
-        60: (0, 0.35),
-    },
-}
+# Action units as landmark displacements in face coordinates (IOD units), listed in
+# ``synthetic_action_units.csv`` for the image-left half and the midline as (outward,
+# down): outward is away from the midline. The image-right half mirrors them. Largest
+# entry 1 = the AU's own full amplitude.
+_AU_FILE = "synthetic_action_units.csv"
+
+
+def _read_au_table():
+    """AU name -> {landmark: (outward, down)}, in the file's order."""
+    text = resources.files("saatkit.datasets.data").joinpath(_AU_FILE).read_text("utf-8")
+    table = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        moves = table.setdefault(row["unit"], {})
+        moves[int(row["landmark"])] = (float(row["outward"]), float(row["down"]))
+    return table
+
+
 # How far each AU moves its landmarks relative to the others at equal intensity: lids
 # move less than brows or the jaw.
 _AU_REACH = {
@@ -182,14 +71,16 @@ _AU_REACH = {
 
 def _build_action_units():
     units = {}
-    for name, moves in _AU_TABLE.items():
+    for name, moves in _read_au_table().items():
         d = np.zeros((N_LANDMARKS, 2))
         for i, (out, down) in moves.items():
             if _MIRROR[i] == i:
                 d[i] = (0.0, down)
             else:
                 # The table lists image-left points: outward is -x there, +x on the mirror.
-                d[i] = (-out, down)
+                # 0.0 - out, not -out: a zero outward motion stays +0.0 (a -0.0 would
+                # change the clips' specs, and so their cache keys).
+                d[i] = (0.0 - out, down)
                 d[_MIRROR[i]] = (out, down)
         units[name] = d * _AU_REACH[name]
     return units
@@ -246,10 +137,42 @@ def combine_action_units(weights, signature=None, asymmetry=(1.0, 1.0)):
 
 
 def intensity_profile(times, onset, apex, offset):
-    """Expression intensity at ``times``: 0 outside [onset, offset], 1 at apex.
+    """Expression intensity of a synthetic clip over time: 0 outside onset-offset, 1 at apex.
 
-    A raised-cosine rise from onset to apex and fall from apex to offset, so the
-    displacement and its speed are continuous.
+    The ground truth that the synthetic clips are rendered from: each frame's landmark
+    displacement is this intensity times the displacement at the apex, so it says how
+    much expression a spotted apex frame shows.
+
+    Parameters
+    ----------
+    times : array-like of float
+        Frame positions (or any times on the same scale as onset, apex and offset).
+    onset, apex, offset : float
+        Where the expression starts, peaks and ends (``clip.onset``, ``clip.apex``,
+        ``clip.offset`` of a synthetic clip).
+
+    Returns
+    -------
+    intensity : ndarray of float, the shape of ``times``
+        Between 0 and 1.
+
+    Notes
+    -----
+    A raised-cosine rise from onset to apex and fall from apex to offset,
+
+    .. math:: a(t) = \\sin^2\\left(\\frac{\\pi}{2} \\frac{t - t_o}{t_a - t_o}\\right)
+              \\text{ on } (t_o, t_a], \\qquad
+              a(t) = \\cos^2\\left(\\frac{\\pi}{2} \\frac{t - t_a}{t_f - t_a}\\right)
+              \\text{ on } (t_a, t_f),
+
+    so that the displacement and its speed are continuous.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from saatkit.datasets.synthetic import intensity_profile
+    >>> intensity_profile(np.arange(7), onset=1, apex=3, offset=5).round(2).tolist()
+    [0.0, 0.0, 0.5, 1.0, 0.5, 0.0, 0.0]
     """
     t = np.asarray(times, float)
     a = np.zeros_like(t)

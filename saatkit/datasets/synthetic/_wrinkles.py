@@ -33,13 +33,15 @@ def wrinkle_lines(landmarks):
         AU name -> list of (k, 2) polylines in face coordinates, x <= 0 (the right half
         mirrors them).
     """
-    lm = landmarks
+    return {**_brow_and_eye_wrinkles(landmarks), **_nose_and_mouth_wrinkles(landmarks)}
+
+
+def _brow_and_eye_wrinkles(lm):
+    """Forehead, glabella and crow's-feet lines: AU1, AU2, AU4, AU6, AU7."""
     brow = lm[17:22, 1].mean()
     outer = lm[36]
     below_eye = lm[[40, 41], 1].mean()
-    mouth_y = (lm[48, 1] + lm[54, 1]) / 2
-    corner = lm[48]
-    lines = {
+    return {
         "AU1": [
             np.array(
                 [
@@ -87,6 +89,14 @@ def wrinkle_lines(landmarks):
                 ]
             )
         ],
+    }
+
+
+def _nose_and_mouth_wrinkles(lm):
+    """Nose, nasolabial, mouth-corner and chin lines: AU9, AU12, AU14, AU15, AU17, AU24."""
+    mouth_y = (lm[48, 1] + lm[54, 1]) / 2
+    corner = lm[48]
+    return {
         "AU9": [
             np.array([[-0.13, lm[28, 1] + 0.04 + 0.08 * k], [0.0, lm[28, 1] + 0.02 + 0.08 * k]])
             for k in range(3)
@@ -124,7 +134,6 @@ def wrinkle_lines(landmarks):
         ]
         + [np.array([corner + (0.02, 0.0), [-0.2, mouth_y + 0.005], [0.0, mouth_y + 0.005]])],
     }
-    return lines
 
 
 def _draw(polylines, layout, shape, origin):

@@ -1,7 +1,7 @@
 """Real faces rendered in the three styles of the micro-expression databases.
 
-Used by the style-aggregation tests and benchmark: the 100 LFW faces shipped
-with scikit-image (no download) re-rendered as CASME II-like colour, SMIC-like
+For trying style aggregation (and for its tests and benchmark): the 100 LFW faces
+shipped with scikit-image (no download) re-rendered as CASME II-like colour, SMIC-like
 near-infrared and SAMM-like grey-scale images.
 """
 
@@ -44,8 +44,9 @@ def make_styled_faces(n_faces=50, *, output_size=64, styles=STYLES, random_state
         Number of identities (at most 100, the faces of ``skimage.data.lfw_subset``).
     output_size : int, default=64
         Side of the square output images (the sources are 25x25, up-sampled).
-    styles : sequence of {"colour", "nir", "grey"}, default=STYLES
-        Styles to render.
+    styles : sequence of {"colour", "nir", "grey"}, default=("colour", "nir", "grey")
+        Styles to render: a colour camera under studio light (CASME II), near-infrared
+        at half the resolution, dark and noisy (SMIC), high-contrast grey-scale (SAMM).
     random_state : int, RandomState instance or None, default=None
         Seeds the tints and the noise.
 
@@ -56,6 +57,13 @@ def make_styled_faces(n_faces=50, *, output_size=64, styles=STYLES, random_state
         The style of each image.
     identities : ndarray of shape (n_faces * len(styles),)
         The index of the face each image shows.
+
+    Examples
+    --------
+    >>> from saatkit.datasets import make_styled_faces
+    >>> images, groups, identities = make_styled_faces(2, output_size=32, random_state=0)
+    >>> images.shape, groups.tolist(), identities.tolist()
+    ((6, 32, 32, 3), ['colour', 'colour', 'nir', 'nir', 'grey', 'grey'], [0, 1, 0, 1, 0, 1])
     """
     if not 1 <= n_faces <= 100:
         raise ValueError(f"n_faces must be in [1, 100], got {n_faces}.")
