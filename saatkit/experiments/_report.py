@@ -5,6 +5,8 @@ import html
 import json
 from pathlib import Path
 
+import numpy as np
+
 from ..clips import atomic_write
 from ..pipelines import VARIANTS
 from ..protocol import format_table
@@ -134,3 +136,54 @@ def write_html(path, tables, figures, notes):
     parts.append("</body></html>")
     write_text(path, "\n".join(parts))
     return path
+
+
+def save_figures(out, results, micro, teachers, faces, styled, *, names):
+    """The report's figures, saved under ``out/figures``: title -> path.
+
+    A confusion matrix per method (display names in ``names``), and with the apex
+    ``faces``: the style aggregation (``styled``, when a method aggregates) and the apex
+    teacher's attention maps.
+    """
+    from matplotlib.figure import Figure
+
+    figures = {}
+    for method, result in results.items():
+        figure = result.plot_confusion_matrices(title=names[method])
+        figures[f"Confusion matrices: {names[method]}"] = save_figure(
+            figure, out / "figures" / f"confusion_{method}.png"
+        )
+    if faces is None:
+        return figures
+    if styled is not None:
+        from ..preprocessing import plot_style_grid
+
+        figure = plot_style_grid(
+            faces, styled, micro.database, figure=Figure(figsize=(9, 6), layout="constrained")
+        )
+        figures["Style aggregation: apex faces before and after"] = save_figure(
+            figure, out / "figures" / "style_aggregation.png"
+        )
+    figures["Attention maps of the apex teacher"] = save_figure(
+        attention_figure(teachers["apex"], faces, micro), out / "figures" / "attention_maps.png"
+    )
+    return figures
+
+
+def attention_figure(teacher, faces, micro):
+    """The teacher's attention on one face of each database."""
+    from matplotlib.figure import Figure
+
+    rows = [int(np.flatnonzero(micro.database == db)[0]) for db in np.unique(micro.database)]
+    maps = teacher.attention_maps(faces[rows])
+    figure = Figure(figsize=(2 * (1 + len(maps)), 2.1 * len(rows)), layout="constrained")
+    axes = figure.subplots(len(rows), 1 + len(maps), squeeze=False)
+    for r, row in enumerate(rows):
+        axes[r, 0].imshow(faces[row], cmap="gray")
+        axes[r, 0].set_title(str(micro.database[row]))
+        for s, stage in enumerate(maps):
+            axes[r, 1 + s].imshow(np.asarray(stage[r]), cmap="inferno")
+            axes[r, 1 + s].set_title(f"stage {s + 1}", fontsize=8)
+    for ax in axes.ravel():
+        ax.axis("off")
+    return figure

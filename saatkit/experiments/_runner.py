@@ -32,7 +32,7 @@ from ..pipelines import (
 from ..protocol import evaluate_loso
 from ..utils import release_memory, run_with_threads
 from ._persistence import cached_fit
-from ._report import save_figure, write_results
+from ._report import save_figures, write_results
 
 _VARIANT_METHODS = [m for m in METHODS if m != "lbptop" and m not in FLOW_NETWORKS]
 
@@ -284,6 +284,34 @@ def run_experiments(config, *, log=print):
         ``"teachers"`` (Table 2 rows), ``"results"`` (method key to LOSOResult),
         ``"report"`` (path of the HTML report) and ``"seconds"``.
     """
+    deep = any(m != "lbptop" for m in config["methods"])
+    with _torch_in_workers() if deep else contextlib.nullcontext():
+        return _run_stages(config, log)
+
+
+def _import_torch():
+    import torch  # noqa: F401
+
+
+@contextlib.contextmanager
+def _torch_in_workers():
+    """Workers of joblib's default backend (loky) import torch as they start.
+
+    loky replaces a worker whose memory grew by 300 MB after its first task. A worker
+    whose first task rendered clips grows that much when it first trains a network
+    (importing torch alone adds 200 MB), and its replacement costs a new process and its
+    imports: twice in the quick demo. Other backends are left as they are.
+    """
+    from joblib.parallel import LokyBackend, get_active_backend
+
+    if not isinstance(get_active_backend()[0], LokyBackend):
+        yield
+        return
+    with joblib.parallel_config(backend="loky", initializer=_import_torch):
+        yield
+
+
+def _run_stages(config, log):
     start = time.perf_counter()
     settings = _settings(config)
     out = Path(config["output"])
@@ -310,7 +338,7 @@ def run_experiments(config, *, log=print):
     results = _evaluate(config, micro, teachers, out, log)
 
     with _stage("figures and report", log):
-        figures = _figures(out, results, micro, teachers, faces, styled)
+        figures = save_figures(out, results, micro, teachers, faces, styled, names=METHODS)
         notes = [SYNTHETIC_NOTE] if config["data"]["synthetic"] else []
         if config["data"]["synthetic"] and config["preset"] == "demo":
             notes.append(DEMO_NOTE)
@@ -359,48 +387,3 @@ def _display_faces(config, micro, teachers, out):
         settings["style_method"], **settings["style_params"], random_state=config["random_state"]
     ).fit(faces)
     return faces, style.transform(faces)
-
-
-def _figures(out, results, micro, teachers, faces, styled):
-    from matplotlib.figure import Figure
-
-    figures = {}
-    for method, result in results.items():
-        figure = result.plot_confusion_matrices(title=METHODS[method])
-        figures[f"Confusion matrices: {METHODS[method]}"] = save_figure(
-            figure, out / "figures" / f"confusion_{method}.png"
-        )
-    if faces is None:
-        return figures
-    if styled is not None:
-        from ..preprocessing import plot_style_grid
-
-        figure = plot_style_grid(
-            faces, styled, micro.database, figure=Figure(figsize=(9, 6), layout="constrained")
-        )
-        figures["Style aggregation: apex faces before and after"] = save_figure(
-            figure, out / "figures" / "style_aggregation.png"
-        )
-    figures["Attention maps of the apex teacher"] = save_figure(
-        _attention_figure(teachers["apex"], faces, micro), out / "figures" / "attention_maps.png"
-    )
-    return figures
-
-
-def _attention_figure(teacher, faces, micro):
-    """The teacher's attention on one face of each database."""
-    from matplotlib.figure import Figure
-
-    rows = [int(np.flatnonzero(micro.database == db)[0]) for db in np.unique(micro.database)]
-    maps = teacher.attention_maps(faces[rows])
-    figure = Figure(figsize=(2 * (1 + len(maps)), 2.1 * len(rows)), layout="constrained")
-    axes = figure.subplots(len(rows), 1 + len(maps), squeeze=False)
-    for r, row in enumerate(rows):
-        axes[r, 0].imshow(faces[row], cmap="gray")
-        axes[r, 0].set_title(str(micro.database[row]))
-        for s, stage in enumerate(maps):
-            axes[r, 1 + s].imshow(np.asarray(stage[r]), cmap="inferno")
-            axes[r, 1 + s].set_title(f"stage {s + 1}", fontsize=8)
-    for ax in axes.ravel():
-        ax.axis("off")
-    return figure

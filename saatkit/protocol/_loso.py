@@ -8,7 +8,7 @@ from sklearn.utils.validation import column_or_1d
 from tqdm.auto import tqdm
 
 from ..clips import Clip
-from ..utils import Substitution, thread_limit
+from ..utils import Substitution, release_memory, thread_limit
 from ._checkpoint import Checkpoint
 from ._fingerprint import content_hash
 from ._result import LOSOResult
@@ -35,7 +35,12 @@ def _fit_predict(estimator, X, y, train, test, n_threads):
     with thread_limit(n_threads):
         model = clone(estimator)
         model.fit(_rows(X, train), y[train])
-        return np.asarray(model.predict(_rows(X, test)))
+        y_pred = np.asarray(model.predict(_rows(X, test)))
+    # A worker that keeps a fold's freed training memory grows from fold to fold, and
+    # joblib replaces a worker that grew by 300 MB: a new process and its imports.
+    del model
+    release_memory()
+    return y_pred
 
 
 def _clip_attribute(X, attribute, what):

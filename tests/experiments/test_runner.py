@@ -104,3 +104,23 @@ def test_demo_config():
     assert demo_config()["data"]["subjects_per_database"] is None
     quick = demo_config(quick=True)
     assert quick["data"]["subjects_per_database"] == 4 and quick["output"].endswith("quick")
+
+
+def test_workers_of_a_deep_run_start_with_torch():
+    from joblib import Parallel, delayed, parallel_config
+    from joblib.externals.loky import get_reusable_executor
+    from joblib.parallel import ThreadingBackend, get_active_backend
+
+    from saatkit.experiments._runner import _torch_in_workers
+
+    def _torch_was_imported():
+        # Defined here, so that it reaches the workers by value, importing nothing.
+        import sys
+
+        return "torch" in sys.modules
+
+    get_reusable_executor().shutdown(wait=True)  # fresh workers, which import nothing yet
+    with _torch_in_workers():
+        assert all(Parallel(n_jobs=2)(delayed(_torch_was_imported)() for _ in range(4)))
+    with parallel_config(backend="threading"), _torch_in_workers():
+        assert isinstance(get_active_backend()[0], ThreadingBackend)
