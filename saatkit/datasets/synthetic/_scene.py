@@ -115,7 +115,9 @@ def _build_scene(person, layout, background, style):
     )
 
 
-@functools.lru_cache(maxsize=16)
+# A scene takes about 1 MB; the composite's 68 people all fit, so that the passes of a
+# run over its clips (detection, apex frames, all frames, flow pairs) render each once.
+@functools.lru_cache(maxsize=128)
 def neutral_scene(identity, population, style_name, scale):
     """Render (once per process) the neutral scene of ``identity`` in a style.
 
