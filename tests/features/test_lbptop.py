@@ -122,8 +122,9 @@ def per_plane_features(volume, radius, counts, grid, norm):
 @pytest.mark.parametrize(
     "radius, counts, grid, norm",
     [
-        ((1, 1, 4), (4, 4, 4), (5, 5), "block"),  # the MEGC setting: one joint histogram
-        ((1, 2, 2), (8, 4, 6), (3, 4), "global"),  # 336 bins: counted with bincount
+        ((1, 1, 4), (4, 4, 4), (5, 5), "block"),  # the MEGC setting: XY and XT share a byte
+        ((1, 2, 2), (8, 4, 6), (3, 4), "global"),  # 336 bins, one byte per plane
+        ((1, 1, 1), (3, 5, 2), (2, 2), "none"),  # XY and XT share a byte unevenly
         ((2, 1, 1), (16, 4, 8), (2, 2), "l2"),
         ((0, 1, 2), (4, 4, 4), (5, 5), "none"),
         ((1, 1, 3), (5, 5, 5), (17, 16), "block"),  # 272 blocks
