@@ -2,6 +2,7 @@ import math
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
 from joblib import parallel_config
 from sklearn.base import clone
@@ -203,6 +204,24 @@ def test_flat_rows_list_and_array_inputs_agree():
         LBPTOP().fit(volumes.reshape(3, -1))
     # Fitted on volumes, the estimator holds no 2-D input state.
     assert not hasattr(flat.fit(volumes), "n_features_in_")
+
+
+def test_input_features_are_checked_against_the_columns_fit_saw():
+    rng = np.random.default_rng(5)
+    columns = [f"v{i}" for i in range(10 * 12 * 11)]
+    X = pd.DataFrame(rng.integers(0, 256, (2, 10 * 12 * 11)), columns=columns)
+    lbptop = LBPTOP(volume_shape=(10, 12, 11)).fit(X)
+    names = lbptop.get_feature_names_out()
+    np.testing.assert_array_equal(lbptop.get_feature_names_out(columns), names)
+    with pytest.raises(ValueError, match="not equal to feature_names_in_"):
+        lbptop.get_feature_names_out(columns[::-1])
+    flat = LBPTOP(volume_shape=(10, 12, 11)).fit(X.to_numpy())
+    np.testing.assert_array_equal(flat.get_feature_names_out(columns), names)
+    with pytest.raises(ValueError, match="length equal to number of features"):
+        flat.get_feature_names_out(columns[:-1])
+    # Fitted on volumes, any names pass: there were no columns.
+    volumes = X.to_numpy().reshape(2, 10, 12, 11)
+    np.testing.assert_array_equal(LBPTOP().fit(volumes).get_feature_names_out(["a"]), names)
 
 
 def test_volumes_of_different_sizes_in_a_list():
