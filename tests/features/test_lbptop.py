@@ -281,32 +281,9 @@ def test_bad_input_and_api():
     np.testing.assert_array_equal(parallel, features)
 
 
-def _expected_failed_checks(estimator):
-    if estimator.radius[2] == 0:
-        return {}
-    reason = (
-        "feeds make_blobs data with 2 features, read as 2-frame one-pixel volumes: "
-        "too short for Rt=1, which LBPTOP rejects with a ValueError by design"
-    )
-    return {
-        name: reason
-        for name in (
-            "check_estimators_overwrite_params",
-            "check_estimators_fit_returns_self",
-            "check_readonly_memmap_input",
-            "check_fit_idempotent",
-            "check_fit_check_is_fitted",
-            "check_n_features_in",
-        )
-    }
-
-
-# 2-D rows are read as one pixel over time (volume_shape=None): radius (0, 0, 1) gives
-# real temporal codes on every check with >= 3 features; radius (0, 0, 0) (constant
-# codes) runs every check, including the ones on 2-feature data.
-@parametrize_with_checks(
-    [LBPTOP(radius=(0, 0, 1), grid=(1, 1)), LBPTOP(radius=(0, 0, 0), grid=(1, 1))],
-    expected_failed_checks=_expected_failed_checks,
-)
+# 2-D rows are read as one pixel over time (volume_shape=None). tests/test_common.py runs
+# scikit-learn's checks on radius (0, 0, 1), whose temporal codes need 3 features; radius
+# (0, 0, 0) (constant codes) also passes the checks on 2-feature data.
+@parametrize_with_checks([LBPTOP(radius=(0, 0, 0), grid=(1, 1))])
 def test_sklearn_compatible(estimator, check):
     check(estimator)
