@@ -217,14 +217,14 @@ def _block_counts(volume, radius, counts, grid):
         _fill_codes(volume, radius, [[offsets[p] for p in group] for group in groups], codes)
         hists = []
         for group, code in zip(groups, codes):
-            sizes = [2 ** counts[p] for p in group]
+            n_codes = 2 ** sum(counts[p] for p in group)
             joint = cv2.calcHist(
                 [block_image, code.reshape(-1, frames[2])],
                 [0, 1],
                 None,
-                [n_blocks, int(np.prod(sizes))],
-                [0, n_blocks, 0, int(np.prod(sizes))],
-            ).reshape([n_blocks, *sizes])
+                [n_blocks, n_codes],
+                [0, n_blocks, 0, n_codes],
+            ).reshape([n_blocks] + [2 ** counts[p] for p in group])
             for i in range(len(group)):
                 hists.append(joint.sum(axis=tuple(a + 1 for a in range(len(group)) if a != i)))
         return np.concatenate(hists, axis=1).astype(np.float64)
