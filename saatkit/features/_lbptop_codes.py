@@ -181,10 +181,10 @@ def _layout(frames, radius, counts, grid):
 
     Returns ``(offsets, blocks, groups, block_image, starts)``: the neighbour offsets,
     the block of each centre ``(H_c, W_c)``, and where each plane's bins start; for
-    OpenCV's histograms (when every plane has at most 8 neighbours, there are under 256
-    blocks and under 2**24 pixels) the byte groups of planes (:func:`_byte_groups`) and
-    the block of each pixel of the centre frames as a uint8 image ``(T_c H, W)``, 255 off
-    the centres; else None for both. Read-only, as cached.
+    OpenCV's histograms (when every plane has at most 8 neighbours, there are at most
+    255 blocks and under 2**24 pixels) the byte groups of planes (:func:`_byte_groups`)
+    and the block of each pixel of the centre frames as a uint8 image ``(T_c H, W)``,
+    255 off the centres; else None for both. Read-only, as cached.
     """
     offsets = tuple(neighbor_offsets(radius, counts))
     rows, cols = grid
@@ -192,7 +192,7 @@ def _layout(frames, radius, counts, grid):
     height, width = frames[1] - 2 * border, frames[2] - 2 * border
     blocks = _block_index(height, rows)[:, None] * cols + _block_index(width, cols)[None, :]
     groups = block_image = None
-    if max(counts) <= 8 and rows * cols < 255 and np.prod(frames) < 2**24:
+    if max(counts) <= 8 and rows * cols <= 255 and np.prod(frames) < 2**24:
         groups = _byte_groups(counts)
         block_image = np.full(frames, 255, dtype=np.uint8)
         _centres(block_image, radius)[...] = blocks
