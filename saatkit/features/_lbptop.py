@@ -7,11 +7,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_feature_names_in,
-    check_array,
-    validate_data,
-)
+from sklearn.utils.validation import check_array, validate_data
 
 from ..utils import check_int_tuple
 from ._lbptop_codes import NORMS, PLANES, _histograms
@@ -303,15 +299,16 @@ class LBPTOP(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        input_features : ignored
-            Checked against ``feature_names_in_`` when present, as sklearn does.
+        input_features : array-like of str or None, default=None
+            Not used in the names; checked, as scikit-learn checks them, against
+            ``feature_names_in_`` and ``n_features_in_`` when ``fit`` saw a 2-D ``X``.
 
         Returns
         -------
         names : ndarray of str
         """
         self._validate_params()
-        _check_feature_names_in(self, input_features, generate_names=False)
+        self._check_input_features(input_features)
         _, counts, (rows, cols) = self._check_params()
         names = [
             f"b{r}_{c}_{plane}_code{code:0{len(str(2**p - 1))}d}"
@@ -321,6 +318,21 @@ class LBPTOP(TransformerMixin, BaseEstimator):
             for code in range(2**p)
         ]
         return np.asarray(names, dtype=object)
+
+    def _check_input_features(self, input_features):
+        """Refuse names that are not the columns of a 2-D ``X`` seen by ``fit``."""
+        if input_features is None:
+            return
+        input_features = np.asarray(input_features, dtype=object)
+        names = getattr(self, "feature_names_in_", None)
+        if names is not None and not np.array_equal(names, input_features):
+            raise ValueError("input_features is not equal to feature_names_in_")
+        n_features = getattr(self, "n_features_in_", None)
+        if n_features is not None and len(input_features) != n_features:
+            raise ValueError(
+                "input_features should have length equal to number of features "
+                f"({n_features}), got {len(input_features)}"
+            )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

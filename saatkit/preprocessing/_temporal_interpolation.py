@@ -1,5 +1,6 @@
 """Temporal Interpolation Model: resample every clip to a fixed number of frames."""
 
+import functools
 from numbers import Integral
 from typing import ClassVar
 
@@ -54,7 +55,7 @@ def interpolation_matrix(n_in, n_out):
     return matrix
 
 
-def uint8_product(matrix, values):
+def uint8_product(matrix, values, out=None):
     """``matlab_uint8(matrix @ values)`` for uint8 ``values``, mostly in float32.
 
     The product runs in float32 (several times the float64 speed); the few results
@@ -66,23 +67,29 @@ def uint8_product(matrix, values):
     ----------
     matrix : ndarray of shape (m, k), float64
     values : ndarray of shape (k, n), uint8
+    out : ndarray of shape (m, n), uint8, optional
+        Where to write the result; C-contiguous.
 
     Returns
     -------
     out : ndarray of shape (m, n), uint8
     """
     n = values.shape[1]
-    out = np.empty((matrix.shape[0], n), dtype=np.uint8)
+    if out is None:
+        out = np.empty((matrix.shape[0], n), dtype=np.uint8)
     unit = (np.count_nonzero(matrix, axis=1) == 1) & (matrix.max(axis=1) == 1.0)
-    out[unit] = values[np.argmax(matrix[unit], axis=1)]
     rows = np.flatnonzero(~unit)
     if rows.size and n:
-        out[rows] = _float32_rounded(matrix[rows], values)
+        # One contiguous span of rows, so that every chunk is written in place; a unit
+        # row inside it comes out of the float32 product exactly and is copied anyway.
+        span = slice(rows[0], rows[-1] + 1)
+        _float32_rounded(matrix[span], values, out[span])
+    out[unit] = values[np.argmax(matrix[unit], axis=1)]
     return out
 
 
-def _float32_rounded(weights, values):
-    """``matlab_uint8(weights @ values)``: float32 products, float64 where they are unsure."""
+def _float32_rounded(weights, values, out):
+    """Write ``matlab_uint8(weights @ values)`` to ``out``: float32, float64 where unsure."""
     (m, k), n = weights.shape, values.shape[1]
     # Every result is a sum of k products of size at most S = 255 max_i sum_j |w_ij|;
     # in float32 the rounded weights and the k - 1 sums (with or without FMA) are off by
@@ -90,50 +97,63 @@ def _float32_rounded(weights, values):
     # with room to spare, and 1e-6 covers the float64 tolerance for ties (1e-9).
     margin = (k + 3) * _UNIT32 * 255 * np.abs(weights).sum(axis=1).max() + 1e-6
     single = weights.astype(np.float32)
-    width = min(n, _CHUNK_UINT8)
-    n_chunks = -(-n // width)
-    chunk = np.empty((k, width), np.float32)
-    product = np.empty((m, width), np.float32)
-    # Chunk-major, so that OpenCV writes each chunk's bytes in place.
-    low, high = (np.empty((n_chunks, m, width), np.uint8) for _ in range(2))
-    for i in range(n_chunks):
-        part = values[:, i * width : (i + 1) * width]
-        np.copyto(chunk[:, : part.shape[1]], part, casting="unsafe")
-        chunk[:, part.shape[1] :] = 0  # the last chunk's padding: exact zeros, never unsure
+    high = np.empty_like(out)
+    for start in range(0, n, _CHUNK_UINT8):
+        width = min(_CHUNK_UINT8, n - start)
+        if start == 0 or width < _CHUNK_UINT8:
+            chunk = np.empty((k, width), np.float32)
+            product = np.empty((m, width), np.float32)
+        np.copyto(chunk, values[:, start : start + width], casting="unsafe")
         np.matmul(single, chunk, out=product)
         # Saturating conversions that round to nearest: when the two ends of the error
         # interval round alike, so does every value in it, the exact one included.
-        cv2.subtract(product, margin, dst=low[i], dtype=cv2.CV_8U)
-        cv2.add(product, margin, dst=high[i], dtype=cv2.CV_8U)
-    out = low.transpose(1, 0, 2).reshape(m, n_chunks * width)[:, :n]
-    unsure = np.flatnonzero(low != high)
-    if unsure.size:
-        i, row, col = np.unravel_index(unsure, low.shape)
-        col += i * width
+        # convertScaleAbs rounds |product -+ margin|; a product below the margin rounds
+        # to 0 either way, the answer for every negative product, so these go to 0 first.
+        cv2.threshold(product, 0, 0, cv2.THRESH_TOZERO, dst=product)
+        cv2.convertScaleAbs(product, dst=out[:, start : start + width], beta=-margin)
+        cv2.convertScaleAbs(product, dst=high[:, start : start + width], beta=margin)
+    # The interval is under 1 wide: its ends differ by 0 or 1, a valid bool.
+    cv2.absdiff(high, out, dst=high)
+    row, col = np.divmod(np.flatnonzero(high.view(bool)), n)
+    if row.size:
         exact = np.sum(weights[row] * values[:, col].T, axis=1)
         out[row, col] = matlab_uint8(exact)
-    return out
 
 
-def interpolate_volume(frames, n_frames):
+def interpolate_volume(frames, n_frames, out=None):
     """Resample one clip ``(T, H, W[, C])`` to ``n_frames`` frames with the TIM.
 
     uint8 frames give uint8 frames (MATLAB rounding), float frames keep their float
-    type, other numeric types give float64.
+    type, other numeric types give float64. ``out``, when given, is a C-contiguous
+    array of that shape and type to write to.
     """
     frames = np.asarray(frames)
     n_in = frames.shape[0]
     flat = frames.reshape(n_in, -1)
-    matrix = interpolation_matrix(n_in, n_frames)
+    matrix = _matrix(n_in, n_frames)
+    if out is None:
+        out = np.empty((n_frames,) + frames.shape[1:], dtype=_output_dtype(frames.dtype))
+    flat_out = out.reshape(n_frames, -1)
     if frames.dtype == np.uint8:
-        return uint8_product(matrix, flat).reshape((n_frames,) + frames.shape[1:])
-    dtype = frames.dtype if frames.dtype.kind == "f" else np.float64
-    out = np.empty((n_frames, flat.shape[1]), dtype=dtype)
+        uint8_product(matrix, flat, out=flat_out)
+        return out
     for start in range(0, flat.shape[1], _CHUNK):
-        out[:, start : start + _CHUNK] = matrix @ flat[:, start : start + _CHUNK].astype(
+        flat_out[:, start : start + _CHUNK] = matrix @ flat[:, start : start + _CHUNK].astype(
             np.float64
         )
-    return out.reshape((n_frames,) + frames.shape[1:])
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _matrix(n_in, n_out):
+    """:func:`interpolation_matrix`, made once per clip length (read-only, as cached)."""
+    matrix = interpolation_matrix(n_in, n_out)
+    matrix.flags.writeable = False
+    return matrix
+
+
+def _output_dtype(dtype):
+    return dtype if dtype == np.uint8 or dtype.kind == "f" else np.dtype(np.float64)
 
 
 def _interpolate_clip(clip, n_frames):
@@ -174,8 +194,8 @@ def _check_volumes(X):
     return volumes
 
 
-def _stack_frames(volumes):
-    """Stack equally-sized clips, or say which clip differs and what to do."""
+def _check_frame_sizes(volumes):
+    """Say which clip's frame size differs from the first's, and what to do."""
     first = volumes[0].shape[1:]
     for i, volume in enumerate(volumes):
         if volume.shape[1:] != first:
@@ -185,7 +205,19 @@ def _stack_frames(volumes):
                 "(saatkit.preprocessing.FaceCropper, which resizes every face to "
                 "output_size) before the TemporalInterpolator."
             )
-    return np.stack(volumes)
+
+
+def _interpolate_stacked(volumes, n_frames):
+    """Resample every clip into one array, each clip written in place where types agree."""
+    _check_frame_sizes(volumes)
+    dtypes = [_output_dtype(volume.dtype) for volume in volumes]
+    out = np.empty((len(volumes), n_frames) + volumes[0].shape[1:], np.result_type(*dtypes))
+    for volume, dtype, target in zip(volumes, dtypes, out):
+        if dtype == out.dtype:
+            interpolate_volume(volume, n_frames, out=target)
+        else:  # a clip of a narrower type: rounded to its own type first, as np.stack
+            target[...] = interpolate_volume(volume, n_frames)
+    return out
 
 
 @Substitution(**map_clips_docs("each clip's resampled frames"))
@@ -304,9 +336,11 @@ class TemporalInterpolator(NonTabularOutputMixin, ClipStepMixin, TransformerMixi
         n_frames = int(self.n_frames)
         volumes = _check_volumes(X)
         if isinstance(volumes[0], Clip):
-            return _stack_frames(self._map_clips(_interpolate_clip, volumes, n_frames=n_frames))
+            resampled = self._map_clips(_interpolate_clip, volumes, n_frames=n_frames)
+            _check_frame_sizes(resampled)
+            return np.stack(resampled)
         # One clip at a time bounds the float64 working copy to one clip.
-        return _stack_frames([interpolate_volume(v, n_frames) for v in volumes])
+        return _interpolate_stacked(volumes, n_frames)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
