@@ -9,7 +9,6 @@ shape of each stage's map; a later fit, in this process or another, reads them i
 of running the teacher again.
 """
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -20,6 +19,7 @@ import torch
 from sklearn.utils.validation import check_memory
 
 from ..clips import atomic_write
+from ..utils import array_digest
 
 
 def memory_location(memory):
@@ -36,10 +36,6 @@ def maps_folder(location, teacher, p, stages, images):
         [type(teacher).__qualname__, weights, float(p), stages, images.dtype.str, images.shape[1:]]
     )
     return Path(location) / "saatkit-teacher-maps" / key
-
-
-def _image_key(image):
-    return hashlib.blake2b(np.ascontiguousarray(image).data, digest_size=16).hexdigest()
 
 
 def _read(path, size):
@@ -66,7 +62,8 @@ def cached_maps(folder, images, compute, device):
     running side by side may share the folder. A file that cannot be read, or does not
     hold maps of the folder's shapes, is computed again.
     """
-    keys = [_image_key(image) for image in images]
+    # The folder's key holds the images' type and shape; a file's name, its bytes.
+    keys = [array_digest(image) for image in images]
     shapes = _stage_shapes(folder)
     stored = {}
     if shapes is not None:

@@ -1,7 +1,6 @@
 """The style aggregator's work: styles found, CycleGAN trained and applied, moments matched."""
 
 import copy
-import hashlib
 
 import cv2
 import numpy as np
@@ -13,6 +12,7 @@ from torch.nn import functional as F
 
 from ..clips import check_face_images
 from ..nn import CycleGAN, train_cyclegan
+from ..utils import array_digest
 from ._resize import ImageResizer
 from ._style_features import as_rgb, style_statistics
 
@@ -54,10 +54,6 @@ def _thumbnail_statistics(X):
     return style_statistics(X)
 
 
-def _face_key(face):
-    return hashlib.blake2b(face.tobytes() + repr(face.shape).encode(), digest_size=16).digest()
-
-
 def thumbnail_statistics(X):
     """Style statistics of each face, on a thumbnail of at most 32 pixels.
 
@@ -66,7 +62,7 @@ def thumbnail_statistics(X):
     process has seen are kept (by a hash of their bytes) and only new faces are
     computed; the result is the same either way.
     """
-    keys = [_face_key(face) for face in X]
+    keys = [(face.shape, face.dtype.str, array_digest(face)) for face in X]
     new = [i for i, key in enumerate(keys) if key not in _SEEN_STATISTICS]
     if new:
         if len(_SEEN_STATISTICS) + len(new) > _SEEN_LIMIT:

@@ -2,6 +2,7 @@
 non-tabular steps, shared docstring pieces and the check suite of clip and image
 estimators (:mod:`saatkit.utils.estimator_checks`)."""
 
+from ._digest import array_digest
 from ._docstring import Substitution
 from ._matlab import matlab_uint8
 from ._memory import release_memory
@@ -14,6 +15,7 @@ __all__ = [
     "NonTabularOutputMixin",
     "StatelessMixin",
     "Substitution",
+    "array_digest",
     "check_int_tuple",
     "matlab_uint8",
     "release_memory",
