@@ -23,9 +23,10 @@ def release_memory():
 
     glibc keeps freed blocks in its arenas for later allocations, so a worker process
     stays as large as its largest task ever made it: after a fold that trained a network,
-    a joblib worker holds on to some 100 MB that it no longer uses. Called when a fold or
-    a teacher's fit ends, ``malloc_trim(0)`` returns those pages; it takes a few
-    milliseconds, too much to pay after every clip. Elsewhere this does nothing.
+    a joblib worker holds on to some 100 MB that it no longer uses. Called when a fold, a
+    teacher's fit or a stage of a run ends, ``malloc_trim(0)`` returns those pages; it
+    takes a few milliseconds, too much to pay after every clip. Elsewhere this does
+    nothing.
 
     Returns
     -------
