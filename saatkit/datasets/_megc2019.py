@@ -6,6 +6,7 @@ from importlib import resources
 import pandas as pd
 
 from ..clips import MEGC_CLASSES
+from ..utils import Substitution, cite
 from ._annotations import find_annotation_file
 from ._casme2 import CASME2
 from ._clip_table import build_bunch, check_root, index_entries
@@ -86,6 +87,7 @@ def _listed_entries(sources, subjects_per_database):
     return entries
 
 
+@Substitution(references=cite("see2019"))
 def load_megc2019(
     casme2=None,
     samm=None,
@@ -160,10 +162,7 @@ def load_megc2019(
     is leave-one-subject-out over ``groups``, with UF1 and UAR computed once on the
     predictions pooled over all folds.
 
-    References
-    ----------
-    .. [1] See, J. et al. "MEGC 2019 - The second facial micro-expressions grand
-       challenge", IEEE FG 2019.
+    %(references)s
 
     Examples
     --------

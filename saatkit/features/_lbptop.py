@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, validate_data
 
-from ..utils import check_int_tuple
+from ..utils import Substitution, check_int_tuple, cite
 from ._lbptop_codes import NORMS, PLANES, _histograms
 
 _MAX_NEIGHBORS = 16
@@ -18,6 +18,7 @@ _POSITIVE = Interval(Integral, 1, None, closed="left")
 _NEIGHBORS = Interval(Integral, 1, _MAX_NEIGHBORS, closed="both")
 
 
+@Substitution(references=cite("zhao2007", "yan2014", "see2019"))
 class LBPTOP(TransformerMixin, BaseEstimator):
     """LBP-TOP histograms of video volumes, block by block (the MEGC 2019 baseline).
 
@@ -103,20 +104,17 @@ class LBPTOP(TransformerMixin, BaseEstimator):
     ``X`` so that :meth:`transform` can check later rows; an unfitted LBP-TOP
     transforms too.
 
-    References
-    ----------
-    .. [1] G. Zhao, M. Pietikainen, "Dynamic texture recognition using local binary
-       patterns with an application to facial expressions", IEEE TPAMI 29(6), 2007.
-    .. [2] W.-J. Yan et al., "CASME II: An improved spontaneous micro-expression
-       database and the baseline evaluation", PLoS ONE 9(1), 2014.
-    .. [3] J. See, M. H. Yap, J. Li, X. Hong, S.-J. Wang, "MEGC 2019 - The second
-       facial micro-expressions grand challenge", FG 2019.
+    %(references)s
 
     Examples
     --------
+    The MEGC 2019 baseline's features: clips resampled to 10 frames, then LBP-TOP.
+
     >>> import numpy as np
     >>> from saatkit.features import LBPTOP
-    >>> volumes = np.random.default_rng(0).integers(0, 256, (2, 10, 32, 32), dtype=np.uint8)
+    >>> from saatkit.preprocessing import TemporalInterpolator
+    >>> clips = np.random.default_rng(0).integers(0, 256, (2, 17, 32, 32), dtype=np.uint8)
+    >>> volumes = TemporalInterpolator(n_frames=10).fit_transform(clips)
     >>> lbptop = LBPTOP().fit(volumes)
     >>> features = lbptop.transform(volumes)
     >>> features.shape

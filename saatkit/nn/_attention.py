@@ -4,8 +4,7 @@ import numbers
 
 import torch
 
-from ..utils import Substitution
-from ._docs import cite
+from ..utils import Substitution, cite
 
 FORMS = ("paper", "zagoruyko")
 
@@ -36,7 +35,7 @@ def _unit(maps):
     return maps / norms.clamp_min(_EPS).reshape(shape)
 
 
-@Substitution(references=cite("zhou", "zagoruyko"))
+@Substitution(references=cite("zhou2019", "zagoruyko2017"))
 def attention_map(A, p=1):
     """Spatial attention map of a batch of activations.
 
@@ -60,8 +59,6 @@ def attention_map(A, p=1):
     identical to the sum. An all-zero activation gives an all-zero map and a
     zero (not NaN) gradient.
 
-    References
-    ----------
     %(references)s
 
     Examples
@@ -96,7 +93,7 @@ def _as_attention(tensor, p, role, index):
     return _unit(tensor)
 
 
-@Substitution(references=cite("zhou", "zagoruyko"))
+@Substitution(references=cite("zhou2019", "zagoruyko2017"))
 def attention_transfer_loss(student_maps, teacher_maps, beta, p=None, form="paper"):
     """Attention transfer term between student and teacher stage outputs.
 
@@ -144,10 +141,7 @@ def attention_transfer_loss(student_maps, teacher_maps, beta, p=None, form="pape
     for the three stages. Zero maps give a zero term and zero gradients, not
     NaN.
 
-    References
-    ----------
-    %(references)s Code:
-       https://github.com/szagoruyko/attention-transfer
+    %(references)s
 
     Examples
     --------

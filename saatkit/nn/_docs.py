@@ -1,19 +1,5 @@
 """Docstring pieces of the networks and estimators, written once (see Substitution)."""
 
-# Works cited by several docstrings; ``cite`` numbers them for a References section.
-REFERENCES = {
-    "zhou": """L. Zhou, Q. Mao and L. Xue, "Cross-database micro-expression
-       recognition: a style aggregated and attention transfer approach",
-       ICME Workshops 2019.""",
-    "zagoruyko": """S. Zagoruyko and N. Komodakis, "Paying more attention to attention:
-       improving the performance of convolutional neural networks via
-       attention transfer", ICLR 2017.""",
-    "he_resnet": """K. He, X. Zhang, S. Ren and J. Sun, "Deep residual learning for
-       image recognition", CVPR 2016.""",
-    "wu": """Y. Wu and J. Johnson, "Rethinking 'batch' in BatchNorm",
-       arXiv:2105.07576, 2021.""",
-}
-
 # The parameters of TeacherClassifier, in the order of its (ImageClassifier's) signature
 # (AttentionTransferClassifier passes them on in **kwargs), and the fitted attributes of both.
 ESTIMATOR_DOCS = {
@@ -74,8 +60,3 @@ ESTIMATOR_DOCS = {
     history_ : skorch.History
         Losses and timings per epoch and batch.""",
 }
-
-
-def cite(*keys):
-    """The numbered entries of a References section (of a class or module-level function)."""
-    return "\n    ".join(f".. [{i}] {REFERENCES[key]}" for i, key in enumerate(keys, 1))

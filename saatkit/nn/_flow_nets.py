@@ -5,7 +5,7 @@ import numbers
 import torch
 from torch import nn
 
-from ..utils import Substitution
+from ..utils import Substitution, cite
 from ._staged import StagedNet, _check_dropout, _check_positive_int, classifier_layers
 
 # Both networks classify the three MEGC 2019 classes by default.
@@ -48,7 +48,7 @@ class _SplitStreams(nn.Module):
         return torch.cat([conv(part) for conv, part in zip(self.streams, parts)], dim=1)
 
 
-@Substitution(n_classes=_N_CLASSES)
+@Substitution(references=cite("liong2019"), n_classes=_N_CLASSES)
 class STSTNet(StagedNet):
     """Shallow triple-stream three-dimensional CNN of Liong et al. (2019).
 
@@ -107,11 +107,7 @@ class STSTNet(StagedNet):
     transfer with another STSTNet (or any network with a 10x10 stage), not
     with the stages of :class:`CifarResNet` (28, 14 and 7).
 
-    References
-    ----------
-    .. [1] S.-T. Liong, Y. S. Gan, J. See, H.-Q. Khor and Y.-C. Huang,
-       "Shallow triple stream three-dimensional CNN (STSTNet) for
-       micro-expression recognition", IEEE FG 2019.
+    %(references)s
 
     Examples
     --------
@@ -154,7 +150,7 @@ class STSTNet(StagedNet):
         )
 
 
-@Substitution(n_classes=_N_CLASSES)
+@Substitution(references=cite("gan2019"), n_classes=_N_CLASSES)
 class OFFApexNet(StagedNet):
     """Optical-flow-features-from-apex network of Gan et al. (2019).
 
@@ -202,11 +198,7 @@ class OFFApexNet(StagedNet):
     classes the network has 2,664,475 parameters, nearly all of them in the
     fully connected layers.
 
-    References
-    ----------
-    .. [1] Y. S. Gan, S.-T. Liong, W.-C. Yau, Y.-C. Huang and L.-K. Tan,
-       "OFF-ApexNet on micro-expression recognition system", Signal
-       Processing: Image Communication 74, 2019.
+    %(references)s
 
     Examples
     --------

@@ -4,7 +4,7 @@ import numbers
 
 from torch import nn
 
-from ..utils import Substitution
+from ..utils import Substitution, cite
 from ._staged import StagedNet, _check_dropout, classifier_layers
 
 _SIZES = """n_classes : int, default=10
@@ -69,7 +69,7 @@ class _PlainNet(StagedNet):
         self.dropout = dropout
 
 
-@Substitution(sizes=_SIZES)
+@Substitution(references=cite("krizhevsky2012", "ioffe2015", "he2015"), sizes=_SIZES)
 class SmallAlexNet(_PlainNet):
     """AlexNet (Krizhevsky et al., 2012) sized for small images.
 
@@ -126,15 +126,7 @@ class SmallAlexNet(_PlainNet):
     ``SmallAlexNet`` teacher can be paired stage for stage with a ResNet
     student.
 
-    References
-    ----------
-    .. [1] A. Krizhevsky, I. Sutskever and G. E. Hinton, "ImageNet
-       classification with deep convolutional neural networks", NeurIPS 2012.
-    .. [2] S. Ioffe and C. Szegedy, "Batch normalization: accelerating deep
-       network training by reducing internal covariate shift", ICML 2015.
-    .. [3] K. He, X. Zhang, S. Ren and J. Sun, "Delving deep into rectifiers:
-       surpassing human-level performance on ImageNet classification", ICCV
-       2015.
+    %(references)s
 
     Examples
     --------
@@ -183,7 +175,7 @@ class SmallAlexNet(_PlainNet):
         _he_init(self, linear=False)
 
 
-@Substitution(sizes=_SIZES)
+@Substitution(references=cite("simonyan2015", "he2015", "ioffe2015"), sizes=_SIZES)
 class SmallVGG16(_PlainNet):
     """VGG-16 (Simonyan and Zisserman, 2015) sized for small images.
 
@@ -236,15 +228,7 @@ class SmallVGG16(_PlainNet):
     :class:`CifarResNet`'s three stages: pair them with
     ``teacher_stages=(0, 1, 2)`` in :class:`AttentionTransferClassifier`.
 
-    References
-    ----------
-    .. [1] K. Simonyan and A. Zisserman, "Very deep convolutional networks for
-       large-scale image recognition", ICLR 2015.
-    .. [2] K. He, X. Zhang, S. Ren and J. Sun, "Delving deep into rectifiers:
-       surpassing human-level performance on ImageNet classification", ICCV
-       2015.
-    .. [3] S. Ioffe and C. Szegedy, "Batch normalization: accelerating deep
-       network training by reducing internal covariate shift", ICML 2015.
+    %(references)s
 
     Examples
     --------

@@ -5,6 +5,7 @@ import numbers
 import torch.nn.functional as F
 from torch import nn
 
+from ..utils import Substitution, cite
 from ._staged import StagedNet, _check_positive_int
 
 
@@ -40,6 +41,7 @@ class _BasicBlock(nn.Module):
         return F.relu(out + shortcut)
 
 
+@Substitution(references=cite("he2016"))
 class CifarResNet(StagedNet):
     """CIFAR-style ResNet with option-A shortcuts (He et al., 2016, Sec. 4.2).
 
@@ -81,10 +83,7 @@ class CifarResNet(StagedNet):
     He et al.'s Table 6. Stage ``j`` (from 0) of an ``H x W`` input is
     ``ceil(H / 2**j) x ceil(W / 2**j)``.
 
-    References
-    ----------
-    .. [1] K. He, X. Zhang, S. Ren and J. Sun, "Deep residual learning for
-       image recognition", CVPR 2016.
+    %(references)s
 
     Examples
     --------

@@ -10,10 +10,10 @@ from sklearn.frozen import FrozenEstimator
 from skorch import NeuralNet
 from torch import nn
 
-from ..utils import Substitution
+from ..utils import Substitution, cite
 from ._attention import attention_map, attention_transfer_loss, resolve_p
 from ._base import ImageClassifier
-from ._docs import ESTIMATOR_DOCS, cite
+from ._docs import ESTIMATOR_DOCS
 from ._teacher_maps import cached_maps, maps_folder, memory_location
 
 
@@ -58,7 +58,10 @@ def select_stages(stages, indices, name):
     return [stages[i] for i in indices]
 
 
-@Substitution(references=cite("zhou", "zagoruyko", "wu"), attributes=ESTIMATOR_DOCS["attributes"])
+@Substitution(
+    references=cite("zhou2019", "zagoruyko2017", "wu2021"),
+    attributes=ESTIMATOR_DOCS["attributes"],
+)
 class AttentionTransferClassifier(ImageClassifier):
     """Student classifier trained with attention transfer from a frozen teacher.
 
@@ -137,8 +140,6 @@ class AttentionTransferClassifier(ImageClassifier):
     ends. The network's forward pass during training, prediction and validation returns
     ``(logits, *student_maps)``; :meth:`predict_proba` uses the logits.
 
-    References
-    ----------
     %(references)s
 
     Examples

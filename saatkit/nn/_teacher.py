@@ -1,11 +1,11 @@
 """The teacher: a residual network trained on facial-expression images."""
 
-from ..utils import Substitution
+from ..utils import Substitution, cite
 from ._base import ImageClassifier
-from ._docs import ESTIMATOR_DOCS, cite
+from ._docs import ESTIMATOR_DOCS
 
 
-@Substitution(references=cite("zhou", "he_resnet", "wu"), **ESTIMATOR_DOCS)
+@Substitution(references=cite("zhou2019", "he2016", "wu2021"), **ESTIMATOR_DOCS)
 class TeacherClassifier(ImageClassifier):
     """Image classifier trained with cross-entropy, the SA-AT teacher.
 
@@ -42,8 +42,6 @@ class TeacherClassifier(ImageClassifier):
     weighted when ``class_weight`` is set. Images given as uint8 are divided
     by 255 batch by batch, so the dataset stays uint8 in memory.
 
-    References
-    ----------
     %(references)s
 
     Examples

@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..clips import Clip, check_clips, map_clips
-from ..utils import NonTabularOutputMixin, Substitution
+from ..utils import NonTabularOutputMixin, Substitution, cite
 from ._apex_curves import _FALLBACKS, METHODS, OUTPUTS, _spot_clip
 from ._clip_step import MAP_CLIPS_CONSTRAINTS, ClipStepMixin, map_clips_docs
 from ._face_models import DETECTION_CONSTRAINTS
@@ -30,7 +30,10 @@ def _onset_frame(clip):
     return clip.read([onset_position(clip, clip.apex)])[0]
 
 
-@Substitution(**map_clips_docs("the apex, distance curve and apex frame of each clip"))
+@Substitution(
+    references=cite("liong2015", "zhou2019"),
+    **map_clips_docs("the apex, distance curve and apex frame of each clip"),
+)
 class ApexSpotter(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEstimator):
     """Reduce each clip to its apex frame.
 
@@ -105,12 +108,7 @@ class ApexSpotter(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
     step learns nothing (its tags say ``requires_fit=False``): ``fit`` only checks the
     parameters and the input, and :meth:`transform` and :meth:`spot` work unfitted.
 
-    References
-    ----------
-    .. [1] S.-T. Liong, J. See, K. Wong, A. C. Le Ngo, Y.-H. Oh, R. C.-W. Phan,
-       "Automatic apex frame spotting in micro-expression database", ACPR 2015.
-    .. [2] L. Zhou, Q. Mao, L. Xue, "Cross-database micro-expression recognition: a
-       style aggregated and attention transfer approach", ICMEW 2019, Algorithm 1.
+    %(references)s
 
     Examples
     --------

@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..clips import check_clips
-from ..utils import NonTabularOutputMixin, Substitution, check_int_tuple
+from ..utils import NonTabularOutputMixin, Substitution, check_int_tuple, cite
 from ._clip_step import MAP_CLIPS_CONSTRAINTS, ClipStepMixin, map_clips_docs
 from ._face_models import DETECTION_CONSTRAINTS, detect_faces
 
@@ -150,7 +150,9 @@ class FaceBoxes(NamedTuple):
     untracked: list
 
 
-@Substitution(**map_clips_docs("the face detection of each clip"))
+@Substitution(
+    references=cite("wu2023", "zhou2019"), **map_clips_docs("the face detection of each clip")
+)
 class FaceCropper(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEstimator):
     """Crop each clip to the face found on one of its frames.
 
@@ -207,11 +209,7 @@ class FaceCropper(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
     the parameters and the input, and :meth:`transform` works unfitted. The boxes,
     scores and fallbacks are not stored on the estimator; :meth:`locate` returns them.
 
-    References
-    ----------
-    .. [1] S. Yu et al., "libfacedetection", https://github.com/ShiqiYu/libfacedetection.
-    .. [2] L. Zhou, Q. Mao, L. Xue, "Cross-database micro-expression recognition: a
-       style aggregated and attention transfer approach", ICMEW 2019.
+    %(references)s
 
     Examples
     --------
@@ -274,6 +272,8 @@ class FaceCropper(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
         Parameters
         ----------
         X : list of Clip
+            Only the reference frame of each clip is read, and with ``track=True`` one
+            more frame.
 
         Returns
         -------

@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ..clips import check_clips
-from ..utils import NonTabularOutputMixin, Substitution
+from ..utils import NonTabularOutputMixin, Substitution, cite
 from ._clip_step import MAP_CLIPS_CONSTRAINTS, ClipStepMixin, map_clips_docs
 from ._flow_fields import (
     METHODS,
@@ -182,7 +182,19 @@ def _clip_flow(clip, **params):
         raise ValueError(f"{_describe(clip)}: {exc}") from None
 
 
-@Substitution(**map_clips_docs("each clip's flow image"))
+@Substitution(
+    references=cite(
+        "zach2007",
+        "sanchez2013",
+        "farneback2003",
+        "kroeger2016",
+        "shreve2011",
+        "liong2018",
+        "gan2019",
+        "liong2019",
+    ),
+    **map_clips_docs("each clip's flow image"),
+)
 class OpticalFlow(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEstimator):
     """Reduce each clip to the optical flow from its onset to its apex frame.
 
@@ -267,27 +279,7 @@ class OpticalFlow(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEs
     onset, raises a ValueError naming the clip. The frames of one clip must have one
     size; clips may differ in size, since every output is ``output_size`` square.
 
-    References
-    ----------
-    .. [1] C. Zach, T. Pock, H. Bischof, "A duality based approach for realtime TV-L1
-       optical flow", DAGM 2007.
-    .. [2] J. Sanchez, E. Meinhardt-Llopis, G. Facciolo, "TV-L1 optical flow
-       estimation", Image Processing On Line 3, 2013.
-    .. [3] G. Farneback, "Two-frame motion estimation based on polynomial expansion",
-       SCIA 2003.
-    .. [4] T. Kroeger, R. Timofte, D. Dai, L. Van Gool, "Fast optical flow using dense
-       inverse search", ECCV 2016.
-    .. [5] M. Shreve, S. Godavarthy, D. Goldgof, S. Sarkar, "Macro- and micro-expression
-       spotting in long videos using spatio-temporal strain", FG 2011.
-    .. [6] S.-T. Liong, J. See, K. Wong, R. C.-W. Phan, "Less is more: micro-expression
-       recognition from video using apex frame", Signal Processing: Image
-       Communication 62, 2018.
-    .. [7] Y. S. Gan, S.-T. Liong, W.-C. Yau, Y.-C. Huang, L.-K. Tan, "OFF-ApexNet on
-       micro-expression recognition system", Signal Processing: Image Communication 74,
-       2019.
-    .. [8] S.-T. Liong, Y. S. Gan, J. See, H.-Q. Khor, Y.-C. Huang, "Shallow triple
-       stream three-dimensional CNN (STSTNet) for micro-expression recognition",
-       FG 2019.
+    %(references)s
 
     Examples
     --------

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 
 from ..clips import Clip, check_clips
-from ..utils import NonTabularOutputMixin, Substitution, matlab_uint8
+from ..utils import NonTabularOutputMixin, Substitution, cite, matlab_uint8
 from ._clip_step import MAP_CLIPS_CONSTRAINTS, ClipStepMixin, map_clips_docs
 
 # Pixels per matrix product: the float64 working copy stays in cache, not one per clip.
@@ -220,7 +220,10 @@ def _interpolate_stacked(volumes, n_frames):
     return out
 
 
-@Substitution(**map_clips_docs("each clip's resampled frames"))
+@Substitution(
+    references=cite("zhou2011", "pfister2011", "see2019"),
+    **map_clips_docs("each clip's resampled frames"),
+)
 class TemporalInterpolator(NonTabularOutputMixin, ClipStepMixin, TransformerMixin, BaseEstimator):
     """Resample each clip to ``n_frames`` frames with the Temporal Interpolation Model.
 
@@ -287,14 +290,7 @@ class TemporalInterpolator(NonTabularOutputMixin, ClipStepMixin, TransformerMixi
     so the output is exactly that of the float64 product, several times faster.
     A one-frame clip is repeated ``n_frames`` times (its cosine series is a constant).
 
-    References
-    ----------
-    .. [1] Z. Zhou, G. Zhao, M. Pietikainen, "Towards a practical lipreading system",
-       CVPR 2011.
-    .. [2] T. Pfister, X. Li, G. Zhao, M. Pietikainen, "Recognising spontaneous facial
-       micro-expressions", ICCV 2011.
-    .. [3] J. See, M. H. Yap, J. Li, X. Hong, S.-J. Wang, "MEGC 2019 - The second
-       facial micro-expressions grand challenge", FG 2019.
+    %(references)s
 
     Examples
     --------
