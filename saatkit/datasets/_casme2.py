@@ -1,24 +1,6 @@
 """CASME II, read from its folders and coding file as distributed."""
 
-from ._coded import CodedDatabase
-
-CASME2 = CodedDatabase(
-    key="casme2",
-    title="CASME II",
-    kind="micro-expression clips",
-    fps=200,
-    layout="sub01, sub02, ... (CASME2_RAW_selected or Cropped)",
-    folder_prefix="sub",
-    subject_digits=2,
-    coding_file="CASME2-coding-20140508.xlsx",
-    sheet=0,
-    columns=("Subject", "Filename", "OnsetFrame", "ApexFrame", "OffsetFrame", "Estimated Emotion"),
-    # MEGC 2019: disgust and repression are negative; others, sadness and fear are dropped.
-    megc_map={"disgust": 0, "repression": 0, "happiness": 1, "surprise": 2},
-    # The usual 5-class CASME II protocol (sadness and fear, 9 clips, are dropped).
-    classes=("disgust", "happiness", "others", "repression", "surprise"),
-    unclassed=("sadness", "fear"),
-)
+from ._coded import CASME2
 
 
 def load_casme2(root, annotations=None, *, classes="megc", strict=True):

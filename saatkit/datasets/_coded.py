@@ -1,6 +1,16 @@
-"""Databases distributed as subject folders and a FACS coding sheet: CASME II and SAMM."""
+"""Databases distributed as subject folders and a FACS coding sheet: CASME II and SAMM.
 
-from dataclasses import dataclass
+Their records (:class:`CodedDatabase`) are package data, ``coded_databases.toml``.
+"""
+
+import sys
+from dataclasses import dataclass, fields
+from importlib import resources
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from ._annotations import (
     check_annotated_frames,
@@ -19,6 +29,9 @@ from ._clip_table import (
 )
 
 _FRAMES = ("onset", "apex", "offset")
+
+# The records, one table per database named by its key; see the file's own comments.
+_DATABASES_FILE = "coded_databases.toml"
 
 
 @dataclass(frozen=True)
@@ -122,3 +135,25 @@ class CodedDatabase:
             hints={self.key: self.hint(root)},
             stacklevel=4,
         )
+
+
+def _read_databases(path):
+    """Key -> CodedDatabase, one per table of the TOML file ``path``, in the file's order."""
+    expected = {f.name for f in fields(CodedDatabase)} - {"key"}
+    databases = {}
+    for key, table in tomllib.loads(path.read_text("utf-8")).items():
+        missing, unknown = sorted(expected - set(table)), sorted(set(table) - expected)
+        if missing or unknown:
+            raise ValueError(
+                f"{path}: table [{key}] must hold exactly the fields of CodedDatabase but "
+                f"key; missing: {missing}, unknown: {unknown}."
+            )
+        # TOML arrays are lists; the record keeps tuples, immutable like itself.
+        values = {name: tuple(v) if isinstance(v, list) else v for name, v in table.items()}
+        databases[key] = CodedDatabase(key=key, **values)
+    return databases
+
+
+_DATABASES = _read_databases(resources.files("saatkit.datasets.data") / _DATABASES_FILE)
+CASME2 = _DATABASES["casme2"]
+SAMM = _DATABASES["samm"]

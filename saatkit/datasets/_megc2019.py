@@ -8,9 +8,8 @@ import pandas as pd
 from ..clips import MEGC_CLASSES
 from ..utils import Substitution, cite
 from ._annotations import find_annotation_file
-from ._casme2 import CASME2
 from ._clip_table import build_bunch, check_root, index_entries
-from ._samm import SAMM
+from ._coded import CASME2, SAMM
 from ._smic import listed_smic_entry, smic_entries, smic_hint, warn_no_apex
 
 OFFICIAL_LIST = "combined_3class_gt.csv"

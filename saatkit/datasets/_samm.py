@@ -1,34 +1,6 @@
 """SAMM, read from its folders and FACS coding workbook as distributed."""
 
-from ._coded import CodedDatabase
-
-SAMM = CodedDatabase(
-    key="samm",
-    title="SAMM",
-    kind="micro-movement clips",
-    fps=200,
-    layout="006, 007, ... (frames 006/006_1_2/006_05562.jpg)",
-    folder_prefix="",
-    subject_digits=3,
-    coding_file="SAMM_Micro_FACS_Codes_v2.xlsx",
-    sheet="MICRO_ONLY",
-    columns=(
-        "Subject",
-        "Filename",
-        "Onset Frame",
-        "Apex Frame",
-        "Offset Frame",
-        "Estimated Emotion",
-    ),
-    # MEGC 2019: the five negative emotions are one class; "Other" is dropped.
-    megc_map={
-        **dict.fromkeys(("anger", "contempt", "disgust", "fear", "sadness"), 0),
-        "happiness": 1,
-        "surprise": 2,
-    },
-    classes=("anger", "contempt", "disgust", "fear", "happiness", "sadness", "surprise"),
-    unclassed=("other",),
-)
+from ._coded import SAMM
 
 
 def load_samm(root, annotations=None, *, classes="megc", strict=True):

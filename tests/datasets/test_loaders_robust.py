@@ -22,7 +22,7 @@ from saatkit.datasets import (
     load_casme2,
     load_megc2019,
 )
-from saatkit.datasets._casme2 import CASME2
+from saatkit.datasets._coded import CASME2
 from saatkit.datasets._megc2019 import megc2019_clip_list
 
 JPG = cv2.imencode(".jpg", np.full((8, 8, 3), 128, np.uint8))[1].tobytes()

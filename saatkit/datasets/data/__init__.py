@@ -1,2 +1,5 @@
-"""Package data: the official MEGC 2019 list of the 442 composite clips, and the action
-units of the synthetic benchmark as landmark displacements."""
+"""Package data: ``combined_3class_gt.csv``, the official MEGC 2019 list of the 442
+composite clips; ``coded_databases.toml``, the records of CASME II and SAMM (how each is
+laid out on disk and coded); and, for the synthetic benchmark, ``synthetic_action_units.csv``
+(action units as landmark displacements) and ``synthetic_identity.csv`` (the ranges an
+identity's shape and hair parameters are drawn from)."""

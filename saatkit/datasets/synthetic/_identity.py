@@ -7,6 +7,10 @@ jaw 0-16, brows 17-26, nose 27-35, eyes 36-47, mouth 48-67), skin, hair and ligh
 :mod:`._face_renderer` draws it.
 """
 
+import csv
+import io
+from importlib import resources
+
 import numpy as np
 
 N_LANDMARKS = 68
@@ -27,6 +31,33 @@ RIGHT_EYE = np.arange(42, 48)
 
 def _u(rng, low, high):
     return float(rng.uniform(low, high))
+
+
+# Shape and hair parameters of an identity (face coordinates), listed in
+# ``synthetic_identity.csv`` with the part they are drawn in, each uniform between low and
+# high, or, where the row names a key of :data:`POPULATIONS`, in that population's range.
+_RANGES_FILE = "synthetic_identity.csv"
+
+
+def _read_ranges():
+    """Part -> [(parameter, (low, high) or None, population key or "")], in file order."""
+    text = resources.files("saatkit.datasets.data").joinpath(_RANGES_FILE).read_text("utf-8")
+    parts = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        bounds = (float(row["low"]), float(row["high"])) if row["low"] else None
+        parts.setdefault(row["part"], []).append((row["parameter"], bounds, row["population"]))
+    return parts
+
+
+_RANGES = _read_ranges()
+
+
+def _draw_ranges(rng, part, pop):
+    """The parameters of one part of the table, drawn in its order for population ``pop``."""
+    return {
+        name: _u(rng, *(pop[population] if population else bounds))
+        for name, bounds, population in _RANGES[part]
+    }
 
 
 # Appearance ranges of a group of people: skin tone (a Beta distribution between a dark
@@ -79,33 +110,12 @@ def random_identity(seed, population="wide"):
         np.array([0.30, 0.30, 0.18]),
     ][rng.choice(3, p=[0.7, 0.15, 0.15])]
     light_dir = np.array([_u(rng, -0.45, 0.45), _u(rng, -0.55, -0.15), 1.0])
-    identity = {
-        "jaw_half_width": _u(rng, *pop["jaw"]),
-        "jaw_top": _u(rng, -0.08, 0.02),
-        "chin": _u(rng, 1.66, 1.86),
-        "jaw_squareness": _u(rng, 0.6, 0.8),
-        "jaw_fullness": _u(rng, 1.1, 1.45),
-        "forehead": _u(rng, 1.45, 1.7),
-        "brow_height": _u(rng, -0.36, -0.26),
-        "brow_inner": _u(rng, 0.15, 0.24),
-        "brow_outer": _u(rng, 0.82, 0.98),
-        "brow_arch": _u(rng, 0.05, 0.13),
-        "brow_peak": _u(rng, 0.3, 0.5),
-        "brow_thickness": _u(rng, 0.06, 0.1),
-        "eye_width": _u(rng, 0.36, 0.44),
-        "eye_opening": _u(rng, *pop["eye"]),
-        "eye_tilt": _u(rng, -0.03, 0.03),
-        "iris_radius": _u(rng, 0.08, 0.095),
-        "nose_tip": _u(rng, 0.5, 0.6),
-        "nose_base": _u(rng, 0.17, 0.23),
-        "nose_width": _u(rng, 0.19, 0.27),
-        "mouth_gap": _u(rng, 0.2, 0.3),
-        "mouth_half_width": _u(rng, 0.38, 0.5),
-        "upper_lip": _u(rng, 0.07, 0.11),
-        "lower_lip": _u(rng, 0.13, 0.18),
-        "roll": float(rng.normal(0, 2.0)),
-        "hairline": _u(rng, -1.25, -0.95),
-        "hair_volume": _u(rng, 0.08, 0.3),
+    # The order of the draws is each seed's person: the table's shape part, the head's
+    # roll, the table's hair part, then the rest as listed.
+    identity = _draw_ranges(rng, "shape", pop)
+    identity["roll"] = float(rng.normal(0, 2.0))
+    identity |= _draw_ranges(rng, "hair", pop)
+    identity |= {
         "long_hair": bool(rng.random() < 0.35),
         "skin": skin,
         "lips": np.clip(skin * np.array([0.82, 0.52, 0.52]) * rng.uniform(0.9, 1.05), 0, 1),
