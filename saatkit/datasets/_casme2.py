@@ -1,8 +1,10 @@
 """CASME II, read from its folders and coding file as distributed."""
 
+from ..utils import Substitution, cite
 from ._coded import CASME2
 
 
+@Substitution(references=cite("yan2014"))
 def load_casme2(root, annotations=None, *, classes="megc", strict=True):
     """Load CASME II clips from the folders as the database distributes them.
 
@@ -58,10 +60,7 @@ def load_casme2(root, annotations=None, *, classes="megc", strict=True):
     are kept (apex None, so an apex spotter is used). The official MEGC 2019 list drops
     them; :func:`load_megc2019` follows that list and gives 145.
 
-    References
-    ----------
-    .. [1] Yan, W.-J. et al. "CASME II: An improved spontaneous micro-expression
-       database and the baseline evaluation", PLoS ONE 9(1), 2014.
+    %(references)s
 
     Examples
     --------

@@ -1,8 +1,10 @@
 """SAMM, read from its folders and FACS coding workbook as distributed."""
 
+from ..utils import Substitution, cite
 from ._coded import SAMM
 
 
+@Substitution(references=cite("davison2018"))
 def load_samm(root, annotations=None, *, classes="megc", strict=True):
     """Load SAMM micro-movement clips from the folders as the database distributes them.
 
@@ -44,10 +46,7 @@ def load_samm(root, annotations=None, *, classes="megc", strict=True):
     With ``classes="megc"`` this gives the 133 SAMM clips of MEGC 2019 (92 negative,
     26 positive, 15 surprise) from 28 subjects.
 
-    References
-    ----------
-    .. [1] Davison, A. K. et al. "SAMM: A spontaneous micro-facial movement dataset",
-       IEEE Transactions on Affective Computing 9(1), 2018.
+    %(references)s
 
     Examples
     --------

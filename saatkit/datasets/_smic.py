@@ -3,6 +3,7 @@
 import re
 import warnings
 
+from ..utils import Substitution, cite
 from ._annotations import AnnotationWarning
 from ._clip_table import (
     MEGC_CLASSES,
@@ -103,6 +104,7 @@ def warn_no_apex(n_clips):
     )
 
 
+@Substitution(references=cite("li2013"))
 def load_smic(root, *, classes="megc", strict=True):
     """Load the SMIC-HS micro-expression clips from the ``HS`` folder as distributed.
 
@@ -139,10 +141,7 @@ def load_smic(root, *, classes="megc", strict=True):
     The full SMIC-HS gives the 164 clips of MEGC 2019 (70 negative, 51 positive,
     43 surprise) from 16 subjects. The long SMIC-E videos are a different set.
 
-    References
-    ----------
-    .. [1] Li, X. et al. "A spontaneous micro-expression database: Inducement,
-       collection and baseline", IEEE FG 2013.
+    %(references)s
 
     Examples
     --------

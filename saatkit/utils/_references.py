@@ -3,6 +3,9 @@
 # One entry a work, keyed by first author and year; a continuation line is indented to
 # sit under the text of its ``.. [n]`` label (seven spaces in a four-space section).
 REFERENCES = {
+    "davison2018": """A. K. Davison, C. Lansley, N. Costen, K. Tan and M. H. Yap, "SAMM: a
+       spontaneous micro-facial movement dataset", IEEE Transactions on Affective
+       Computing 9(1), 2018.""",
     "dong2018": """X. Dong, Y. Yan, W. Ouyang and Y. Yang, "Style aggregated network for
        facial landmark detection", CVPR 2018.""",
     "farneback2003": """G. Farneback, "Two-frame motion estimation based on polynomial
@@ -20,6 +23,8 @@ REFERENCES = {
        classification with deep convolutional neural networks", NeurIPS 2012.""",
     "kroeger2016": """T. Kroeger, R. Timofte, D. Dai and L. Van Gool, "Fast optical flow
        using dense inverse search", ECCV 2016.""",
+    "li2013": """X. Li, T. Pfister, X. Huang, G. Zhao and M. Pietikainen, "A spontaneous
+       micro-expression database: inducement, collection and baseline", IEEE FG 2013.""",
     "liong2015": """S.-T. Liong, J. See, K. Wong, A. C. Le Ngo, Y.-H. Oh and
        R. C.-W. Phan, "Automatic apex frame spotting in micro-expression database",
        ACPR 2015.""",
