@@ -5,7 +5,6 @@ Their records (:class:`CodedDatabase`) are package data, ``coded_databases.toml`
 
 import sys
 from dataclasses import dataclass, fields
-from importlib import resources
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,6 +26,7 @@ from ._clip_table import (
     index_entries,
     subfolders,
 )
+from .data import data_file
 
 _FRAMES = ("onset", "apex", "offset")
 
@@ -154,6 +154,6 @@ def _read_databases(path):
     return databases
 
 
-_DATABASES = _read_databases(resources.files("saatkit.datasets.data") / _DATABASES_FILE)
+_DATABASES = _read_databases(data_file(_DATABASES_FILE))
 CASME2 = _DATABASES["casme2"]
 SAMM = _DATABASES["samm"]

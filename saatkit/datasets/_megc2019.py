@@ -1,7 +1,6 @@
 """The MEGC 2019 composite: the 442 clips of the official list, from the three databases."""
 
 import io
-from importlib import resources
 
 import pandas as pd
 
@@ -11,6 +10,7 @@ from ._annotations import find_annotation_file
 from ._clip_table import build_bunch, check_root, index_entries
 from ._coded import CASME2, SAMM
 from ._smic import listed_smic_entry, smic_entries, smic_hint, warn_no_apex
+from .data import data_file
 
 OFFICIAL_LIST = "combined_3class_gt.csv"
 _DATABASES = ("casme2", "samm", "smic")
@@ -26,9 +26,8 @@ def megc2019_clip_list():
         Columns database, subject (``"casme2/sub01"``, ``"samm/006"``, ``"smic/s01"``),
         name and label (0 negative, 1 positive, 2 surprise), in the list's order.
     """
-    text = resources.files("saatkit.datasets.data").joinpath(OFFICIAL_LIST)
     table = pd.read_csv(
-        io.StringIO(text.read_text(encoding="utf-8")),
+        io.StringIO(data_file(OFFICIAL_LIST).read_text("utf-8")),
         header=None,
         names=["database", "subject", "name", "label"],
         dtype=str,

@@ -7,11 +7,9 @@ jaw 0-16, brows 17-26, nose 27-35, eyes 36-47, mouth 48-67), skin, hair and ligh
 :mod:`._face_renderer` draws it.
 """
 
-import csv
-import io
-from importlib import resources
-
 import numpy as np
+
+from ..data import data_rows
 
 N_LANDMARKS = 68
 
@@ -41,9 +39,8 @@ _RANGES_FILE = "synthetic_identity.csv"
 
 def _read_ranges():
     """Part -> [(parameter, (low, high) or None, population key or "")], in file order."""
-    text = resources.files("saatkit.datasets.data").joinpath(_RANGES_FILE).read_text("utf-8")
     parts = {}
-    for row in csv.DictReader(io.StringIO(text)):
+    for row in data_rows(_RANGES_FILE):
         bounds = (float(row["low"]), float(row["high"])) if row["low"] else None
         parts.setdefault(row["part"], []).append((row["parameter"], bounds, row["population"]))
     return parts

@@ -25,13 +25,10 @@ displacement is smooth and small, so they converge fast). The true landmarks of 
 are the forward model applied to the neutral landmarks.
 """
 
-import csv
-import io
-from importlib import resources
-
 import cv2
 import numpy as np
 
+from ..data import data_rows
 from ._identity import _MIRROR, N_LANDMARKS
 
 # Action units as landmark displacements in face coordinates (IOD units), listed in
@@ -43,9 +40,8 @@ _AU_FILE = "synthetic_action_units.csv"
 
 def _read_au_table():
     """AU name -> {landmark: (outward, down)}, in the file's order."""
-    text = resources.files("saatkit.datasets.data").joinpath(_AU_FILE).read_text("utf-8")
     table = {}
-    for row in csv.DictReader(io.StringIO(text)):
+    for row in data_rows(_AU_FILE):
         moves = table.setdefault(row["unit"], {})
         moves[int(row["landmark"])] = (float(row["outward"]), float(row["down"]))
     return table
